@@ -1,0 +1,8 @@
+"""Hidden checks: `check_<exercise>(student_function)` compares with `autograder.reference` on fresh random
+inputs of several shapes. A hidden test cell of a source notebook holds only a call to one of these."""
+
+from .deep_network import *
+from .single_example import *
+from .vectorized import *
+
+__all__ = [name for name in dir() if name.startswith("check_")]

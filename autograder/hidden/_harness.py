@@ -1,0 +1,53 @@
+"""Shared machinery of the hidden checks: unpredictable inputs and fair isolation of earlier exercises."""
+
+from __future__ import annotations
+
+import contextlib
+
+import numpy as np
+
+from .. import reference
+
+# Exercises a later exercise may call. While a later exercise is checked, the student's own versions are
+# swapped for the reference's, so one early mistake costs points once, on its own exercise.
+_BUILDING_BLOCKS = (
+    "sigmoid", "sigmoid_derivative", "relu", "relu_derivative", "tanh_derivative",
+    "dense_forward_single", "dense_backward_single",
+    "layer_forward", "layer_backward", "softmax", "compute_cost", "cost_gradient",
+    "mse_cost", "mse_gradient", "softmax_cross_entropy", "model_forward", "model_backward",
+    "update_parameters", "initialize_parameters",
+)
+
+
+def fresh_rng():
+    """A generator seeded from the operating system: hidden inputs differ on every run."""
+    return np.random.default_rng()
+
+
+@contextlib.contextmanager
+def isolated(fn):
+    """While active, names of earlier exercises that fn's module defines point at the reference."""
+    namespace = getattr(fn, "__globals__", None)
+    if not isinstance(namespace, dict):
+        yield
+        return
+    saved = {}
+    for name in _BUILDING_BLOCKS:
+        if name != fn.__name__ and callable(namespace.get(name)):
+            saved[name] = namespace[name]
+            namespace[name] = getattr(reference, name)
+    try:
+        yield
+    finally:
+        namespace.update(saved)
+
+
+def distinct_dims(rng, count, low=2, high=7):
+    """`count` different sizes in [low, high], so that no two dimensions can be confused."""
+    return [int(d) for d in rng.choice(np.arange(low, high + 1), size=count, replace=False)]
+
+
+def away_from_zero(rng, shape, margin=0.1):
+    """Standard normal values with |v| >= margin, so that ReLU's kink at 0 is never hit."""
+    values = rng.standard_normal(shape)
+    return np.where(np.abs(values) < margin, np.sign(values + 1e-300) * margin + values, values)

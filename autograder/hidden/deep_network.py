@@ -1,0 +1,1 @@
+"""Hidden checks of assignment deep_network (being written)."""

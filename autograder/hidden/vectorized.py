@@ -1,0 +1,1 @@
+"""Hidden checks of assignment vectorized (being written)."""

@@ -1,0 +1,89 @@
+"""Calling a student's function under watch: unfinished code, exceptions and changed inputs become messages."""
+
+from __future__ import annotations
+
+import copy
+
+import numpy as np
+
+from ._compare import CheckFailed
+
+
+def _snapshot(value):
+    return copy.deepcopy(value)
+
+
+def _same(before, after):
+    if isinstance(before, np.ndarray):
+        return isinstance(after, np.ndarray) and before.shape == after.shape and \
+            np.array_equal(before, after, equal_nan=True)
+    if isinstance(before, (tuple, list)):
+        return len(before) == len(after) and all(_same(b, a) for b, a in zip(before, after))
+    if isinstance(before, dict):
+        return before.keys() == after.keys() and all(_same(before[k], after[k]) for k in before)
+    return True
+
+
+def _describe(value):
+    if isinstance(value, np.ndarray):
+        return f"array{value.shape}"
+    if isinstance(value, (tuple, list)):
+        inner = ", ".join(_describe(v) for v in value)
+        return f"({inner})" if isinstance(value, tuple) else f"[{inner}]"
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{k}: {_describe(v)}" for k, v in value.items()) + "}"
+    return repr(value)
+
+
+def call(report, fn, args, names):
+    """Call fn(*args) for the check that `report` belongs to.
+
+    Args:
+        report: the Report of the exercise (its name appears in messages; a changed input is recorded there).
+        fn: the student's function.
+        args: the positional arguments.
+        names: the arguments' names, to say which input was changed.
+    Returns:
+        what fn returned.
+    Raises:
+        CheckFailed if fn is not written yet or raises.
+    """
+    if not callable(fn):
+        raise CheckFailed(f"{report.exercise}: expected a function, got {type(fn).__name__}")
+    before = [_snapshot(a) for a in args]
+    try:
+        result = fn(*args)
+    except NotImplementedError as error:
+        raise CheckFailed(f"{report.exercise} is not written yet: replace `raise NotImplementedError()` "
+                          "with your code") from error
+    except Exception as error:
+        shown = ", ".join(f"{n}={_describe(a)}" for n, a in zip(names, before))
+        raise CheckFailed(f"{report.exercise}({shown}) raised {type(error).__name__}: {error}") from error
+    report.note_inputs([n for n, b, a in zip(names, before, args) if not _same(b, a)])
+    return result
+
+
+def unpack(report, result, names):
+    """The outputs of a function that must return a tuple of len(names) values, or CheckFailed."""
+    if not isinstance(result, (tuple, list)) or len(result) != len(names):
+        got = f"a tuple of {len(result)}" if isinstance(result, (tuple, list)) else type(result).__name__
+        raise CheckFailed(f"{report.exercise} must return a tuple ({', '.join(names)}); it returned {got}")
+    return tuple(result)
+
+
+def expect_value_error(report, fn, args, names, bad_value):
+    """Check that fn raises ValueError (and names the allowed values) for an unknown activation."""
+    try:
+        fn(*args)
+    except ValueError as error:
+        report.expect("bad name", "sigmoid" in str(error), f"{bad_value!r} raises ValueError",
+                      "the ValueError should list the allowed activations")
+        return
+    except NotImplementedError as error:
+        raise CheckFailed(f"{report.exercise} is not written yet") from error
+    except Exception as error:  # noqa: BLE001 - any other exception is the student's mistake to report
+        report.expect("bad name", False, f"{bad_value!r} raised {type(error).__name__}",
+                      "an unknown activation should raise ValueError naming the allowed values")
+        return
+    report.expect("bad name", False, f"{bad_value!r} was accepted",
+                  "an unknown activation should raise ValueError naming the allowed values")

@@ -1,0 +1,1 @@
+"""Visible checks of assignment deep_network (being written)."""
