@@ -1,0 +1,82 @@
+"""Command line of the instructor's side: `python -m autograder {grade,release,example-class} ...`."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from .notebooks import NotACourseNotebook, find_course_dir
+
+
+def _grade(args):
+    from .grading import format_table, grade_notebook
+
+    course_dir = find_course_dir(args.course_dir)
+    grade = grade_notebook(args.notebook, course_dir, args.assignment, args.timeout)
+    print(json.dumps(grade.as_dict(), indent=2, ensure_ascii=False) if args.json else format_table(grade))
+    return 0
+
+
+def _release(args):
+    from .release import build_release
+
+    repo = find_course_dir(args.course_dir)
+    differences = build_release(repo, check=args.check)
+    for line in differences:
+        print(("  " if args.check else "  updated: ") + line)
+    if args.check:
+        print("release/ is in step with source/" if not differences else
+              f"release/ is out of date ({len(differences)} files): run `python -m autograder release`")
+        return 1 if differences else 0
+    print("release/ regenerated from source/" + (" (no change)" if not differences else ""))
+    return 0
+
+
+def _example_class(args):
+    from .example_class import format_grades, run
+
+    repo = find_course_dir(args.course_dir)
+    workdir = Path(args.workdir or repo / "build" / "example_class")
+    grades, surprises = run(repo, workdir)
+    print(format_grades(grades))
+    print(f"\ncourse directory of the example class: {workdir}")
+    print(f"  feedback: {workdir / 'feedback'}   grades: {workdir / 'grades.csv'}")
+    if surprises:
+        print("UNEXPECTED GRADES:\n  " + "\n  ".join(surprises))
+        return 1
+    print("every grade is the one expected: ada full marks, ben 0, cleo loses exactly her mistakes")
+    return 0
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(prog="python -m autograder", description=__doc__)
+    parser.add_argument("--course-dir", help="the course directory (default: found from here)")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    grade = commands.add_parser("grade", help="grade one filled-in notebook, no gradebook needed")
+    grade.add_argument("notebook")
+    grade.add_argument("--json", action="store_true", help="print the grade as JSON")
+    grade.add_argument("--assignment", help="the assignment (default: recognised from the notebook's cells)")
+    grade.add_argument("--timeout", type=int, default=120, help="seconds a cell may run (default 120)")
+    grade.set_defaults(run=_grade)
+
+    release = commands.add_parser("release", help="regenerate release/ from source/ with nbgrader")
+    release.add_argument("--check", action="store_true", help="only report whether release/ is in step")
+    release.set_defaults(run=_release)
+
+    example = commands.add_parser("example-class", help="build and grade the bundled example class")
+    example.add_argument("--workdir", help="scratch course directory (default build/example_class)")
+    example.set_defaults(run=_example_class)
+
+    args = parser.parse_args(argv)
+    try:
+        return args.run(args)
+    except NotACourseNotebook as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,120 @@
+"""The bundled example class, graded end to end with nbgrader: `python -m autograder example-class`.
+
+Three students hand in every assignment: `ada` a complete solution, `ben` the untouched release, `cleo` a
+solution with typical mistakes (below). The class is built in a scratch course directory (build/example_class by
+default): release generated from source/ (and release/ of the repository brought in step), submissions written,
+then `nbgrader autograde`, `nbgrader generate_feedback` and `nbgrader export`, exactly as an instructor would.
+"""
+
+from __future__ import annotations
+
+import copy
+import csv
+import shutil
+from pathlib import Path
+
+import nbformat
+
+from .notebooks import grade_id, is_solution_cell, read_notebook, without_markers
+from .release import build_release, nbgrader
+
+# cleo's answers: {assignment: {solution cell grade_id: the whole cell as she wrote it}}.
+CLEO_MISTAKES = {
+    "01_single_example": {
+        # sign slip in the derivative: sigma(z)(1 + sigma(z))
+        "sigmoid_derivative": "def sigmoid_derivative(z):\n    s = 1 / (1 + np.exp(-z))\n    return s * (1 + s)\n",
+        # relu'(0) taken as 1
+        "relu_derivative": "def relu_derivative(z):\n    return (z >= 0).astype(float)\n",
+        # g'(z) forgotten: dz = dy
+        "dense_backward_single": (
+            "def dense_backward_single(dy, cache, activation):\n"
+            "    z, x, W, b = cache\n"
+            "    dz = dy\n"
+            "    return W.T @ dz, dz @ x.T, dz\n"
+        ),
+    },
+}
+
+# The scores each student must get: None means full marks.
+EXPECTED_LOST_BY_CLEO = {"01_single_example": 1 + 1 + 3}
+
+
+def completed(release_nb, source_nb):
+    """The release notebook with every solution cell answered as in the source (markers removed)."""
+    nb = copy.deepcopy(release_nb)
+    answers = {grade_id(c): without_markers(c.source) for c in source_nb.cells if is_solution_cell(c)}
+    for cell in nb.cells:
+        if is_solution_cell(cell) and grade_id(cell) in answers:
+            cell.source = answers[grade_id(cell)]
+    return nb
+
+
+def with_answers(nb, answers):
+    """A copy of nb whose solution cells named in `answers` hold the given code instead."""
+    nb = copy.deepcopy(nb)
+    for cell in nb.cells:
+        if grade_id(cell) in answers:
+            cell.source = answers[grade_id(cell)]
+    return nb
+
+
+def write_submissions(course_dir):
+    """Write submitted/<student>/<assignment>/<assignment>.ipynb for the three students."""
+    course_dir = Path(course_dir)
+    for folder in sorted((course_dir / "release").iterdir()):
+        name = folder.name
+        release_nb = read_notebook(folder / f"{name}.ipynb")
+        complete = completed(release_nb, read_notebook(course_dir / "source" / name / f"{name}.ipynb"))
+        notebooks = {"ada": complete, "ben": release_nb,
+                     "cleo": with_answers(complete, CLEO_MISTAKES.get(name, {}))}
+        for student, nb in notebooks.items():
+            target = course_dir / "submitted" / student / name
+            target.mkdir(parents=True, exist_ok=True)
+            nbformat.write(nb, target / f"{name}.ipynb")
+
+
+def expected_scores(grades):
+    """{(student, assignment): expected score} for the rows of grades.csv."""
+    expected = {}
+    for row in grades:
+        maximum = float(row["max_score"])
+        student, assignment = row["student_id"], row["assignment"]
+        expected[student, assignment] = {"ada": maximum, "ben": 0.0,
+                                         "cleo": maximum - EXPECTED_LOST_BY_CLEO.get(assignment, 0)}[student]
+    return expected
+
+
+def run(repo, workdir, update_release=True):
+    """Build, grade and export the example class; returns (rows of grades.csv, list of surprises).
+
+    With update_release, the repository's release/ is brought in step with source/ on the way.
+    """
+    repo, workdir = Path(repo), Path(workdir)
+    if workdir.exists():
+        shutil.rmtree(workdir)
+    differences = build_release(repo, course_dir=workdir, check=not update_release)
+    if differences and update_release:
+        print(f"release/ brought in step with source/ ({len(differences)} files changed)")
+    write_submissions(workdir)
+    for folder in sorted((workdir / "release").iterdir()):
+        nbgrader(workdir, "autograde", folder.name, "--log-level=WARN")
+        nbgrader(workdir, "generate_feedback", folder.name, "--log-level=WARN")
+    nbgrader(workdir, "export", "--log-level=WARN")
+    with open(workdir / "grades.csv", newline="") as handle:
+        grades = list(csv.DictReader(handle))
+    expected = expected_scores(grades)
+    surprises = [f"{s} {a}: {float(row['score']):g}, expected {expected[s, a]:g}"
+                 for row in grades for s, a in [(row["student_id"], row["assignment"])]
+                 if abs(float(row["score"]) - expected[s, a]) > 1e-9]
+    return grades, surprises
+
+
+def format_grades(grades):
+    assignments = sorted({row["assignment"] for row in grades})
+    students = sorted({row["student_id"] for row in grades})
+    cell = {(r["student_id"], r["assignment"]): f"{float(r['score']):g} / {float(r['max_score']):g}" for r in grades}
+    width = max(len(a) for a in assignments)
+    lines = ["student  " + "  ".join(f"{a:>{width}}" for a in assignments)]
+    for student in students:
+        lines.append(f"{student:<8} " + "  ".join(f"{cell.get((student, a), '-'):>{width}}" for a in assignments))
+    return "\n".join(lines)
