@@ -1,4 +1,4 @@
-"""Command line of the instructor's side: `python -m autograder {grade,release,example-class} ...`."""
+"""Command line of the instructor's side: `python -m autograder {grade,release,example-class,student-bundle}`."""
 
 from __future__ import annotations
 
@@ -50,6 +50,14 @@ def _example_class(args):
     return 0
 
 
+def _student_bundle(args):
+    from .student_bundle import build_bundle
+
+    out = build_bundle(find_course_dir(args.course_dir), args.out)
+    print(f"student bundle written to {out}: release/, course/, requirements.txt (no autograder, no source)")
+    return 0
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(prog="python -m autograder", description=__doc__)
     parser.add_argument("--course-dir", help="the course directory (default: found from here)")
@@ -69,6 +77,10 @@ def main(argv=None):
     example = commands.add_parser("example-class", help="build and grade the bundled example class")
     example.add_argument("--workdir", help="scratch course directory (default build/example_class)")
     example.set_defaults(run=_example_class)
+
+    bundle = commands.add_parser("student-bundle", help="write what students get (release + course) to a folder")
+    bundle.add_argument("out")
+    bundle.set_defaults(run=_student_bundle)
 
     args = parser.parse_args(argv)
     try:

@@ -1,0 +1,20 @@
+"""The README's two set-up commands are the ones CI and the main job run."""
+
+import re
+
+
+def setup_commands(readme):
+    section = readme.split("## Set-up")[1].split("\n## ")[0]
+    return re.findall(r"```bash\n(.+?)\n```", section)
+
+
+def test_ci_runs_exactly_the_readme_test_command(repo):
+    main, tests = setup_commands((repo / "README.md").read_text())
+    ci = [line for line in (repo / ".ci" / "run").read_text().splitlines() if line and not line.startswith("#")]
+    assert ci[-1] == tests
+    assert tests.endswith("python -m pytest") and "pip install -r requirements.txt" in tests
+
+
+def test_main_command_runs_the_example_class(repo):
+    main, _ = setup_commands((repo / "README.md").read_text())
+    assert main.endswith("python -m autograder example-class") and "pip install -r requirements.txt" in main
