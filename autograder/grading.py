@@ -8,6 +8,7 @@ each test cell is scored by nbgrader's own `determine_grade`.
 from __future__ import annotations
 
 import copy
+import subprocess
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -113,7 +114,9 @@ def execute(nb, workdir, timeout=CELL_TIMEOUT):
     client = NotebookClient(nb, timeout=timeout, kernel_name="python3", allow_errors=True,
                             resources={"metadata": {"path": str(workdir)}})
     try:
-        client.execute()
+        # The kernel process's own stderr (its start-up chatter) is not the notebook's: cell output
+        # written to sys.stderr still arrives as stream outputs.
+        client.execute(stderr=subprocess.DEVNULL)
     except CellTimeoutError:
         return f"a cell ran longer than {timeout} s and was stopped"
     except DeadKernelError:
