@@ -398,3 +398,133 @@ def tied_weights_backward(X, Y, W, b1, b2, hidden_activation="tanh"):
     dA1, dW2, db2 = linear_backward(mse_gradient(A2, Y), cache2)
     _, dW1, db1 = layer_backward(dA1, cache1, hidden_activation)
     return {"dW": dW1 + dW2, "db1": db1, "db2": db2}
+
+
+# --------------------------------------------------------------------------------------------------------
+# 04 Gradient checking
+# --------------------------------------------------------------------------------------------------------
+
+COSTS = {"sigmoid": compute_cost, "softmax": softmax_cross_entropy, "linear": mse_cost}
+
+
+def numerical_gradient(f, x, epsilon=1e-6):
+    """Central differences (f(x + eps e_i) - f(x - eps e_i)) / (2 eps), one entry of x at a time.
+
+    Args:
+        f: a function of one array shaped like x, returning a number.
+        x: the point, any shape.  epsilon: the step.
+    Returns:
+        an array shaped like x. x itself is left unchanged (f is given perturbed copies).
+    """
+    x = np.array(x, dtype=np.float64)
+    grad = np.zeros_like(x)
+    for index in np.ndindex(x.shape):
+        plus, minus = x.copy(), x.copy()
+        plus[index] += epsilon
+        minus[index] -= epsilon
+        grad[index] = (float(f(plus)) - float(f(minus))) / (2 * epsilon)
+    return grad
+
+
+def relative_error(a, b):
+    """||a - b|| / (||a|| + ||b||), and 0.0 when both are zero. a, b: arrays of one shape. Returns a float."""
+    a, b = np.asarray(a, dtype=np.float64), np.asarray(b, dtype=np.float64)
+    denominator = np.linalg.norm(a) + np.linalg.norm(b)
+    return 0.0 if denominator == 0 else float(np.linalg.norm(a - b) / denominator)
+
+
+def _numerical_grads(parameters, X, Y, hidden_activation, output_activation, epsilon):
+    cost = COSTS[output_activation]
+    grads = {}
+    for name, value in parameters.items():
+        def f(v, name=name):
+            trial = dict(parameters, **{name: v})
+            return cost(model_forward(X, trial, hidden_activation, output_activation)[0], Y)
+        grads[f"d{name}"] = numerical_gradient(f, value, epsilon)
+    return grads
+
+
+def gradient_check(parameters, X, Y, hidden_activation="relu", output_activation="sigmoid", epsilon=1e-6):
+    """Relative error between model_backward's gradients and central differences of the cost, all parameters
+    flattened into one vector.
+
+    Args:
+        parameters: dict W1..WL, b1..bL.  X: (n_0, m).  Y: (n_L, m).  activations as for model_forward.
+    Returns:
+        a float: below 1e-7 means right, above 1e-3 means wrong.
+    """
+    AL, caches = model_forward(X, parameters, hidden_activation, output_activation)
+    analytic = model_backward(AL, Y, caches, hidden_activation, output_activation)
+    numeric = _numerical_grads(parameters, X, Y, hidden_activation, output_activation, epsilon)
+    keys = sorted(numeric)
+    return relative_error(np.concatenate([analytic[k].ravel() for k in keys]),
+                          np.concatenate([numeric[k].ravel() for k in keys]))
+
+
+def locate_gradient_bug(backward, parameters, X, Y, hidden_activation="relu", output_activation="sigmoid",
+                        epsilon=1e-6):
+    """Which gradient a (possibly buggy) backward function gets wrong.
+
+    Args:
+        backward: a function with model_backward's signature.  Others as for gradient_check.
+    Returns:
+        the name of the gradient ("dW2", "db1", ...) whose relative error against central differences is the
+        largest, or None if every relative error is below 1e-5.
+    """
+    AL, caches = model_forward(X, parameters, hidden_activation, output_activation)
+    analytic = backward(AL, Y, caches, hidden_activation, output_activation)
+    numeric = _numerical_grads(parameters, X, Y, hidden_activation, output_activation, epsilon)
+    errors = {k: relative_error(analytic[k], numeric[k]) for k in numeric}
+    worst = max(errors, key=errors.get)
+    return worst if errors[worst] > 1e-5 else None
+
+
+# --------------------------------------------------------------------------------------------------------
+# 05 Handwritten digits
+# --------------------------------------------------------------------------------------------------------
+
+def one_hot(labels, num_classes):
+    """labels: (m,) integers in [0, num_classes). Returns Y (num_classes, m) with Y[labels[i], i] = 1."""
+    labels = np.asarray(labels).astype(int).ravel()
+    Y = np.zeros((num_classes, labels.size))
+    Y[labels, np.arange(labels.size)] = 1.0
+    return Y
+
+
+def predict(X, parameters):
+    """Class labels (m,) of a ReLU network with a softmax output: the argmax of each column of AL."""
+    AL, _ = model_forward(X, parameters, "relu", "softmax")
+    return AL.argmax(axis=0)
+
+
+def accuracy(predictions, labels):
+    """The share of predictions equal to labels, a float in [0, 1]. predictions, labels: (m,)."""
+    return float(np.mean(np.asarray(predictions).ravel() == np.asarray(labels).ravel()))
+
+
+def train(X, Y, layer_dims, learning_rate, num_epochs, batch_size, seed=0):
+    """Mini-batch gradient descent on a ReLU network with a softmax output and cross-entropy.
+
+    Args:
+        X: (n_0, m).  Y: one-hot (k, m).  layer_dims: [n_0, ..., k].  learning_rate: step size.
+        num_epochs: passes over the data.  batch_size: examples per step (the last batch may be smaller).
+        seed: seeds both the initialisation and the shuffling.
+    Returns:
+        (parameters, costs): the trained parameters and a list of num_epochs floats, each the mean cost of
+        the epoch's mini-batches.
+    """
+    rng = np.random.default_rng(seed)
+    parameters = initialize_parameters(layer_dims, seed=seed)
+    m = X.shape[1]
+    costs = []
+    for _ in range(num_epochs):
+        order = rng.permutation(m)
+        epoch = []
+        for start in range(0, m, batch_size):
+            batch = order[start:start + batch_size]
+            AL, caches = model_forward(X[:, batch], parameters, "relu", "softmax")
+            epoch.append(softmax_cross_entropy(AL, Y[:, batch]))
+            grads = model_backward(AL, Y[:, batch], caches, "relu", "softmax")
+            parameters = update_parameters(parameters, grads, learning_rate)
+        costs.append(float(np.mean(epoch)))
+    return parameters, costs

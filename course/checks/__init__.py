@@ -5,7 +5,9 @@ with the same table and a hint when something is not.
 """
 
 from ._compare import CheckFailed, Report, compare
+from .application import *
 from .deep_network import *
+from .gradient_checking import *
 from .single_example import *
 from .vectorized import *
 

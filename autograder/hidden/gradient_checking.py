@@ -1,0 +1,1 @@
+"""Hidden checks of assignment gradient_checking (being written)."""

@@ -1,0 +1,1 @@
+"""Visible checks of assignment gradient_checking (being written)."""
