@@ -13,6 +13,8 @@ c.CourseDirectory.db_assignments = [
     {"name": "01_single_example"},
     {"name": "02_vectorized"},
     {"name": "03_deep_network"},
+    {"name": "04_gradient_checking"},
+    {"name": "05_application"},
 ]
 
 # A cell that runs longer than this (an endless loop, say) is stopped and scored as an error.

@@ -186,3 +186,40 @@ def test_initialize_parameters_shapes_and_scale():
     assert p["W1"].shape == (300, 400) and p["b2"].shape == (1, 1) and not p["b1"].any()
     assert abs(p["W1"].std() - np.sqrt(2 / 400)) < 0.01
     assert np.array_equal(p["W1"], ref.initialize_parameters([400, 300, 1], seed=3)["W1"])
+
+
+# --- against an independent reverse-mode autodiff (tests/autodiff.py), to round-off -------------------------
+
+def autodiff_cost(params, X, Y, hidden, output):
+    """The network and its cost built from autodiff Vars; returns (cost Var, {name: Var})."""
+    from .autodiff import ACTIVATE, Var
+
+    leaves = {k: Var(v) for k, v in params.items()}
+    L = len(params) // 2
+    A = Var(X)
+    for layer in range(1, L + 1):
+        Z = leaves[f"W{layer}"] @ A + leaves[f"b{layer}"]
+        A = ACTIVATE[hidden if layer < L else output](Z)
+    m = X.shape[1]
+    if output == "sigmoid":
+        cost = -(Y * A.log() + (1 - Y) * (1 - A).log()).sum() / m
+    elif output == "softmax":
+        cost = -(Y * A.log()).sum() / m
+    else:
+        cost = 0.5 * ((A - Y) * (A - Y)).sum() / m
+    return cost, leaves
+
+
+@pytest.mark.parametrize("hidden,output", list(itertools.product(ACTS, ref.OUTPUT_ACTIVATIONS)))
+def test_model_backward_agrees_with_autodiff_to_round_off(hidden, output):
+    for dims in ([4, 5, 3], [3, 6, 4, 2], [2, 7, 3, 5, 3]):
+        if output == "sigmoid":
+            dims = dims[:-1] + [1]
+        params, X, Y = _network(dims, output, seed=sum(dims))
+        cost, leaves = autodiff_cost(params, X, Y, hidden, output)
+        cost.backward()
+        AL, caches = ref.model_forward(X, params, hidden, output)
+        assert np.isclose(COST[output](AL, Y), float(cost.value), rtol=1e-12)
+        grads = ref.model_backward(AL, Y, caches, hidden, output)
+        for name, leaf in leaves.items():
+            assert rel_error(grads[f"d{name}"], leaf.grad) < 1e-12, (name, dims)
