@@ -2,6 +2,7 @@
 
 from nbgrader.converters import Autograde
 
+from autograder.robust import BudgetedExecute, RepairingExporter
 from autograder.stderr_to_stdout import StderrToStdout
 
 c = get_config()  # noqa: F821 - provided by nbgrader when it loads this file
@@ -17,13 +18,21 @@ c.CourseDirectory.db_assignments = [
     {"name": "05_application"},
 ]
 
-# A cell that runs longer than this (an endless loop, say) is stopped and scored as an error.
-c.Execute.timeout = 120
+# A cell that runs longer than this (an endless loop, say) is stopped and scored as an error; a notebook gets
+# at most notebook_budget seconds in all, and its kernel at most memory_limit_mb of memory. A kernel that dies
+# (segfault, os._exit) costs only the cells from there on. See autograder/robust.py.
+c.Execute.timeout = 60
 c.Execute.interrupt_on_timeout = True
+c.BudgetedExecute.notebook_budget = 300
+c.BudgetedExecute.memory_limit_mb = 4096
+
+# Broken submissions (unreadable, duplicated or deleted cells, another assignment's notebook) are repaired for
+# grading, with the reasons in the feedback, instead of stopping the batch. The student's file is not changed.
+c.Autograde.exporter_class = RepairingExporter
 
 # A warning on stderr must not cost a correct answer its points: move stderr to stdout right after execution.
 _default = list(Autograde.class_traits()["autograde_preprocessors"].default())
-c.Autograde.autograde_preprocessors = _default[:1] + [StderrToStdout] + _default[1:]
+c.Autograde.autograde_preprocessors = [BudgetedExecute, StderrToStdout] + _default[1:]
 
 # Students get a clear stub in each solution region.
 c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\nraise NotImplementedError()"}

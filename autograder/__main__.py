@@ -1,4 +1,4 @@
-"""Command line of the instructor's side: `python -m autograder {grade,release,example-class,student-bundle}`."""
+"""Command line of the instructor's side: `python -m autograder {grade,grade-all,release,example-class,student-bundle}`."""
 
 from __future__ import annotations
 
@@ -50,6 +50,21 @@ def _example_class(args):
     return 0
 
 
+def _grade_all(args):
+    import time
+
+    from .grade_all import format_summary, grade_all
+
+    course_dir = find_course_dir(args.course_dir)
+    start = time.monotonic()
+    try:
+        outcomes = grade_all(course_dir, args.assignment, args.jobs, args.student, args.force)
+    except ValueError as error:
+        raise NotACourseNotebook(str(error)) from error
+    print(format_summary(args.assignment, outcomes, time.monotonic() - start))
+    return 1 if any(o.status == "failed" for o in outcomes) else 0
+
+
 def _student_bundle(args):
     from .student_bundle import build_bundle
 
@@ -67,7 +82,7 @@ def main(argv=None):
     grade.add_argument("notebook")
     grade.add_argument("--json", action="store_true", help="print the grade as JSON")
     grade.add_argument("--assignment", help="the assignment (default: recognised from the notebook's cells)")
-    grade.add_argument("--timeout", type=int, default=120, help="seconds a cell may run (default 120)")
+    grade.add_argument("--timeout", type=int, default=60, help="seconds a cell may run (default 60)")
     grade.set_defaults(run=_grade)
 
     release = commands.add_parser("release", help="regenerate release/ from source/ with nbgrader")
@@ -77,6 +92,13 @@ def main(argv=None):
     example = commands.add_parser("example-class", help="build and grade the bundled example class")
     example.add_argument("--workdir", help="scratch course directory (default build/example_class)")
     example.set_defaults(run=_example_class)
+
+    everyone = commands.add_parser("grade-all", help="autograde every submission of an assignment in parallel")
+    everyone.add_argument("assignment")
+    everyone.add_argument("--jobs", type=int, help="parallel workers (default: the number of cores)")
+    everyone.add_argument("--student", nargs="+", help="only these students")
+    everyone.add_argument("--force", action="store_true", help="regrade unchanged submissions too")
+    everyone.set_defaults(run=_grade_all)
 
     bundle = commands.add_parser("student-bundle", help="write what students get (release + course) to a folder")
     bundle.add_argument("out")

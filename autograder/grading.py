@@ -7,27 +7,18 @@ each test cell is scored by nbgrader's own `determine_grade`.
 
 from __future__ import annotations
 
-import copy
-import subprocess
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from nbclient import NotebookClient
-from nbclient.exceptions import CellTimeoutError, DeadKernelError
 from nbgrader.utils import determine_grade
 
-from .notebooks import (
-    NotACourseNotebook,
-    grade_id,
-    is_locked_cell,
-    is_test_cell,
-    read_notebook,
-    source_notebooks,
-    test_ids,
-)
-from .stderr_to_stdout import move_stderr
+from .notebooks import NotACourseNotebook, grade_id, is_test_cell, read_notebook, source_notebooks
+from .repair import repair
+from .robust import BudgetedExecute
+from .stderr_to_stdout import StderrToStdout
 
-CELL_TIMEOUT = 120
+CELL_TIMEOUT = 60
+NOTEBOOK_BUDGET = 300
 
 
 @dataclass
@@ -70,35 +61,6 @@ def identify_assignment(nb, course_dir, requested=None):
     return best, sources[best]
 
 
-def restore_locked_cells(nb, source):
-    """A copy of nb whose locked cells (tests, with their hidden part, and read-only cells) are the source's.
-
-    Returns (notebook, notes): notes list what was missing or duplicated in the student's copy.
-    """
-    nb = copy.deepcopy(nb)
-    by_id = {grade_id(cell): cell for cell in source.cells if is_locked_cell(cell)}
-    seen, kept, notes = set(), [], []
-    for cell in nb.cells:
-        gid = grade_id(cell)
-        if gid in by_id:
-            if gid in seen:
-                notes.append(f"a second copy of cell {gid} was ignored")
-                continue
-            seen.add(gid)
-            original = by_id[gid]
-            cell["cell_type"] = original["cell_type"]
-            cell["source"] = original["source"]
-            cell["metadata"] = copy.deepcopy(original["metadata"])
-            if cell["cell_type"] == "code":
-                cell.setdefault("outputs", [])
-                cell.setdefault("execution_count", None)
-        kept.append(cell)
-    nb.cells = kept
-    missing = [gid for gid, cell in by_id.items() if is_test_cell(cell) and gid not in seen]
-    notes += [f"test cell {gid} is missing from the notebook" for gid in missing]
-    return nb, notes
-
-
 def _message(cell):
     """What a student should read about one executed test cell."""
     for output in cell.get("outputs", []):
@@ -109,19 +71,12 @@ def _message(cell):
     return text.strip() or "passed"
 
 
-def execute(nb, workdir, timeout=CELL_TIMEOUT):
-    """Execute nb in workdir, keeping going after errors; returns a sentence if the run itself broke."""
-    client = NotebookClient(nb, timeout=timeout, kernel_name="python3", allow_errors=True,
-                            resources={"metadata": {"path": str(workdir)}})
-    try:
-        # The kernel process's own stderr (its start-up chatter) is not the notebook's: cell output
-        # written to sys.stderr still arrives as stream outputs.
-        client.execute(stderr=subprocess.DEVNULL)
-    except CellTimeoutError:
-        return f"a cell ran longer than {timeout} s and was stopped"
-    except DeadKernelError:
-        return "the Python kernel died (a crash, os._exit, or too much memory)"
-    return None
+def execute(nb, workdir, timeout=CELL_TIMEOUT, budget=NOTEBOOK_BUDGET):
+    """Execute nb in workdir as nbgrader autograde does with this course's configuration."""
+    executor = BudgetedExecute(timeout=timeout, notebook_budget=budget, interrupt_on_timeout=True)
+    executor.preprocess(nb, {"metadata": {"path": str(workdir)}})
+    StderrToStdout().preprocess(nb, {})
+    return nb
 
 
 def grade_notebook(path, course_dir, assignment=None, timeout=CELL_TIMEOUT):
@@ -129,26 +84,15 @@ def grade_notebook(path, course_dir, assignment=None, timeout=CELL_TIMEOUT):
     path = Path(path)
     student = read_notebook(path)
     name, source_path = identify_assignment(student, course_dir, assignment)
-    source = read_notebook(source_path)
-    nb, notes = restore_locked_cells(student, source)
-    broke = execute(nb, path.parent.resolve(), timeout)
-    grade = Grade(notebook=str(path), assignment=name)
+    nb, notes = repair(student, read_notebook(source_path), name)
+    execute(nb, path.parent.resolve(), timeout)
+    grade = Grade(notebook=str(path), assignment=name, notes=notes)
     executed = {grade_id(cell): cell for cell in nb.cells if is_test_cell(cell)}
-    for gid in test_ids(source):
-        max_score = float(next(c for c in source.cells if grade_id(c) == gid).metadata.nbgrader["points"])
-        cell = executed.get(gid)
-        if cell is None:
-            grade.exercises.append(Exercise(gid, 0.0, max_score, "the test cell was deleted: restore it from the "
-                                            "release (score 0)"))
-            continue
-        move_stderr(cell)
-        score, _ = determine_grade(cell)
-        ran = cell.get("execution_count") is not None or cell.get("outputs")
-        message = _message(cell) if ran else f"not run: {broke or 'an earlier cell stopped the notebook'}"
-        grade.exercises.append(Exercise(gid, float(score or 0.0) if ran else 0.0, max_score, message))
+    for gid, cell in executed.items():
+        score, max_score = determine_grade(cell)
+        grade.exercises.append(Exercise(gid, float(score or 0.0), max_score, _message(cell)))
     grade.score = sum(e.score for e in grade.exercises)
     grade.max_score = sum(e.max_score for e in grade.exercises)
-    grade.notes = notes
     return grade
 
 

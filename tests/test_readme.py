@@ -9,7 +9,7 @@ def setup_commands(readme):
 
 
 def test_ci_runs_exactly_the_readme_test_command(repo):
-    main, tests = setup_commands((repo / "README.md").read_text())
+    _main, tests = setup_commands((repo / "README.md").read_text())
     ci = [line for line in (repo / ".ci" / "run").read_text().splitlines() if line and not line.startswith("#")]
     assert ci[-1] == tests
     assert tests.endswith("python -m pytest") and "pip install -r requirements.txt" in tests

@@ -1,0 +1,95 @@
+"""Plug-ins that keep `nbgrader autograde` grading a whole class when some submissions are broken.
+
+- `RepairingExporter` reads each submission through `autograder.repair`: an unreadable file, a duplicated,
+  deleted or retyped cell, or a notebook of another assignment still yields a notebook nbgrader can grade, with
+  the reasons in a first cell of the feedback. The student's file is not changed.
+- `BudgetedExecute` runs a notebook within a time budget and a memory limit, and survives a kernel that dies
+  (segfault, `os._exit`): the cell that killed it gets an error saying so, the later cells are marked as not run,
+  and the grades of the cells that did run stand.
+Both are wired in by `nbgrader_config.py`.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import time
+
+from jupyter_core.utils import run_sync
+from nbclient.exceptions import DeadKernelError
+from nbconvert.exporters import NotebookExporter
+from nbformat import NotebookNode
+from nbgrader.preprocessors import Execute
+from traitlets import Integer
+
+from .notebooks import read_notebook
+from .repair import gradable, with_notes
+
+
+class RepairingExporter(NotebookExporter):
+    """NotebookExporter whose reading step repairs a submission instead of failing on it."""
+
+    def from_file(self, file_stream, resources=None, **kw):
+        filename = getattr(file_stream, "name", None)
+        coursedir = getattr(self.parent, "coursedir", None)
+        info = (resources or {}).get("nbgrader", {})
+        assignment, notebook_id = info.get("assignment"), info.get("notebook")
+        if not filename or coursedir is None or not assignment or not notebook_id:
+            return super().from_file(file_stream, resources, **kw)
+        source_path = os.path.join(coursedir.format_path(coursedir.source_directory, ".", assignment),
+                                   f"{notebook_id}.ipynb")
+        if not os.path.isfile(source_path) or os.path.samefile(filename, source_path):
+            return super().from_file(file_stream, resources, **kw)
+        nb, notes = gradable(filename, read_notebook(source_path), assignment)
+        return self.from_notebook_node(with_notes(nb, notes), resources=resources, **kw)
+
+
+def _error(ename, evalue):
+    return NotebookNode(output_type="error", ename=ename, evalue=evalue, traceback=[f"{ename}: {evalue}"])
+
+
+class BudgetedExecute(Execute):
+    """nbgrader's Execute with a budget for the whole notebook, a memory limit, and no crash on a dead kernel."""
+
+    notebook_budget = Integer(300, help="Seconds the whole notebook may run; later cells are not run.").tag(
+        config=True)
+    memory_limit_mb = Integer(4096, help="Address-space limit of the kernel, in MiB (0: none).").tag(config=True)
+
+    async def async_start_new_kernel(self, **kwargs):
+        # The kernel process's own stderr is start-up chatter (e.g. "running over TCP"), not the notebook's:
+        # what a cell writes to sys.stderr still arrives as a stream output.
+        kwargs.setdefault("stderr", subprocess.DEVNULL)
+        return await super().async_start_new_kernel(**kwargs)
+
+    start_new_kernel = run_sync(async_start_new_kernel)
+
+    def preprocess(self, nb, resources=None, km=None):
+        self._deadline = time.monotonic() + self.notebook_budget
+        self._stopped = None
+        self._cell_timeout = self.timeout
+        if self.memory_limit_mb and not any("exec_lines" in a for a in self.extra_arguments):
+            limit = self.memory_limit_mb << 20
+            self.extra_arguments = [*self.extra_arguments, ("--IPKernelApp.exec_lines=import resource; "
+                                    f"resource.setrlimit(resource.RLIMIT_AS, ({limit}, {limit}))")]
+        try:
+            return super().preprocess(nb, resources, km)
+        finally:
+            self.timeout = self._cell_timeout
+
+    def preprocess_cell(self, cell, resources, index):
+        if cell.cell_type != "code" or not cell.source.strip():
+            return cell, resources
+        remaining = self._deadline - time.monotonic()
+        if self._stopped is None and remaining <= 0:
+            self._stopped = f"the notebook used up its {self.notebook_budget} s of running time"
+        if self._stopped:
+            cell.outputs = [_error("NotRun", f"this cell was not run: {self._stopped}")]
+            return cell, resources
+        self.timeout = max(1, int(min(self._cell_timeout or remaining, remaining)))
+        try:
+            return super().preprocess_cell(cell, resources, index)
+        except DeadKernelError:
+            self._stopped = "the Python kernel died in an earlier cell"
+            cell.outputs.append(_error("KernelDied", "the Python kernel died while running this cell (a crash "
+                                       "such as a segmentation fault, os._exit, or running out of memory)"))
+            return cell, resources
