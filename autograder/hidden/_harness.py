@@ -26,20 +26,29 @@ def fresh_rng():
 
 @contextlib.contextmanager
 def isolated(fn):
-    """While active, names of earlier exercises that fn's module defines point at the reference."""
+    """While active, the earlier exercises fn may call are the reference's, in fn's module namespace: the
+    student's own versions are swapped out, and missing ones (tools never pasted in) are supplied."""
     namespace = getattr(fn, "__globals__", None)
     if not isinstance(namespace, dict):
         yield
         return
-    saved = {}
+    saved, added = {}, []
     for name in _BUILDING_BLOCKS:
-        if name != fn.__name__ and callable(namespace.get(name)):
+        if name == fn.__name__ or not hasattr(reference, name):
+            continue
+        if name not in namespace:
+            added.append(name)
+        elif callable(namespace[name]):
             saved[name] = namespace[name]
-            namespace[name] = getattr(reference, name)
+        else:
+            continue
+        namespace[name] = getattr(reference, name)
     try:
         yield
     finally:
         namespace.update(saved)
+        for name in added:
+            namespace.pop(name, None)
 
 
 def distinct_dims(rng, count, low=2, high=7):
