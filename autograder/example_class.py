@@ -33,10 +33,25 @@ CLEO_MISTAKES = {
             "    return W.T @ dz, dz @ x.T, dz\n"
         ),
     },
+    "02_vectorized": {
+        # the 1/m of the averaged cost forgotten in dW and db
+        "layer_backward": (
+            "def layer_backward(dA, cache, activation):\n"
+            "    Z, A_prev, W, b = cache\n"
+            "    dZ = dA * activation_derivative(Z, activation)\n"
+            "    return W.T @ dZ, dZ @ A_prev.T, np.sum(dZ, axis=1, keepdims=True)\n"
+        ),
+        # the bias forgotten in the row-major layer
+        "layer_forward_rows": (
+            "def layer_forward_rows(X, W, b, activation):\n"
+            "    Z = X @ W\n"
+            "    return activation_forward(Z, activation), (Z, X, W, b)\n"
+        ),
+    },
 }
 
-# The scores each student must get: None means full marks.
-EXPECTED_LOST_BY_CLEO = {"01_single_example": 1 + 1 + 3}
+# What cleo's mistakes must cost her, by assignment (ada gets full marks, ben 0).
+EXPECTED_LOST_BY_CLEO = {"01_single_example": 1 + 1 + 3, "02_vectorized": 4 + 2}
 
 
 def completed(release_nb, source_nb):

@@ -88,3 +88,22 @@ def test_graded_functions_document_their_shapes(name):
             fn = next(n for n in ast.parse(cell.source).body if isinstance(n, ast.FunctionDef) and n.name == grade_id(cell))
             doc = ast.get_docstring(fn) or ""
             assert "Returns" in doc or "returns" in doc, f"{fn.name}'s docstring must state what it returns"
+
+
+def test_course_modules_do_not_shadow_each_other():
+    """course.checks and course.plotting gather several modules into one namespace: a name may come from one only."""
+    import importlib
+    import pkgutil
+
+    for package in ("course.checks", "course.plotting"):
+        owners = {}
+        for info in pkgutil.iter_modules(importlib.import_module(package).__path__):
+            if info.name.startswith("_"):
+                continue
+            module = importlib.import_module(f"{package}.{info.name}")
+            public = getattr(module, "__all__", None) or [
+                n for n, v in vars(module).items()
+                if not n.startswith("_") and getattr(v, "__module__", None) == module.__name__]
+            for name in public:
+                assert name not in owners, f"{package}: {name} is defined in both {owners[name]} and {info.name}"
+                owners[name] = info.name

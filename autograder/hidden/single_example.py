@@ -14,7 +14,7 @@ import numpy as np
 
 from course.checks._call import call, expect_value_error, unpack
 from course.checks._compare import Report
-from course.checks.single_example import XOR_INPUTS, XOR_MISTAKES, XOR_TARGETS
+from course.checks.single_example import XOR_INPUTS, XOR_MISTAKES, XOR_TARGETS, _bias_broadcast
 
 from .. import reference as ref
 from ._harness import away_from_zero, distinct_dims, fresh_rng, isolated
@@ -43,6 +43,17 @@ def _quiet():
             yield
 
 
+# float32 arithmetic is accurate to about 1e-7 per operation (less after a cancellation such as 1 - tanh²).
+# The mistakes these checks look for are off by far more, so an absolute tolerance of 1e-6 accepts float32
+# intermediates and still catches every one of them.
+ATOL = 1e-6
+
+
+def _compare(report, name, actual, expected, **kwargs):
+    kwargs.setdefault("atol", ATOL)
+    return report.compare(name, actual, expected, **kwargs)
+
+
 def _call(report, fn, args, names):
     with _quiet():
         return call(report, fn, args, names)
@@ -52,14 +63,14 @@ def _elementwise(name, fn, reference, wrong):
     """fn against reference on a column, a matrix and a (1, 1) array with distinct sizes and both signs."""
     rng = fresh_rng()
     report = Report(name)
-    rows, cols = distinct_dims(rng, 2, 2, 7)
+    rows, cols = distinct_dims(rng, 2, 3, 7)
     with isolated(fn):
         for shape in [(rows, 1), (rows, cols), (1, 1)]:
             z = away_from_zero(rng, shape, margin=0.05) * 3
-            if shape != (1, 1):
-                z.flat[0], z.flat[-1] = 0.0, -abs(z.flat[-1])  # z = 0 (relu'(0) = 0) and a negative entry
+            if shape != (1, 1):  # always a 0 (relu'(0) = 0), a positive and a negative entry
+                z.flat[0], z.flat[1], z.flat[-1] = 0.0, abs(z.flat[1]), -abs(z.flat[-1])
             out = _call(report, fn, (z.copy(),), ["z"])
-            report.compare(f"{name} {shape}", out, reference(z), mistakes=wrong(z))
+            _compare(report, f"{name} {shape}", out, reference(z), mistakes=wrong(z))
     report.finish()
 
 
@@ -119,14 +130,17 @@ def check_neuron_forward(neuron_forward):
                           ["y", "z"])
             y_ref, z_ref = ref.neuron_forward(w, b, x, activation)
             if _one_number(report, f"z {activation}", z, "z is one number: wᵀx adds up the products (w.T @ x)"):
-                report.compare(f"z {activation}", z, z_ref,
-                               mistakes={"z = wᵀx + b: is b missing?": z_ref - b,
-                                         "z = wᵀx + b: b was subtracted": z_ref - 2 * b,
-                                         "z is the value before the activation: (z, y) returned instead of "
-                                         "(y, z)?": y_ref})
+                _compare(report, f"z {activation}", z, z_ref,
+                         mistakes={"z = wᵀx + b: is b missing?": z_ref - b,
+                                   "z = wᵀx + b: b was subtracted": z_ref - 2 * b,
+                                   "z is the value before the activation: (z, y) returned instead of (y, z)?":
+                                   y_ref})
             if _one_number(report, f"y {activation}", y, "y = f(z) is one number"):
-                report.compare(f"y {activation}", y, y_ref,
-                               mistakes={f"y = f(z): is the {activation} missing, or (z, y) swapped?": z_ref})
+                g = ref.activation_forward
+                _compare(report, f"y {activation}", y, y_ref,
+                         mistakes={f"y = f(z): is the {activation} missing, or (z, y) swapped?": z_ref,
+                                   "y is off because z is: is b missing?": g(z_ref - b, activation),
+                                   "y is off because z is: b was subtracted": g(z_ref - 2 * b, activation)})
         with _quiet():
             expect_value_error(report, neuron_forward, (w, b, x, "gelu"), names, "gelu")
     report.finish()
@@ -147,15 +161,17 @@ def check_xor_parameters(xor_parameters):
     if report.ok:
         W1, b1, W2, b2 = (np.asarray(params[k], dtype=float) for k in ("W1", "b1", "W2", "b2"))
         out = ref.step(W2 @ ref.step(W1 @ XOR_INPUTS + b1) + b2)
-        report.compare("XOR", out, XOR_TARGETS, mistakes=XOR_MISTAKES)
+        _compare(report, "XOR", out, XOR_TARGETS, mistakes=XOR_MISTAKES)
     report.finish()
 
 
 def _random_layer(rng, n_x, n_y):
-    """x, W, b of a layer with n_x inputs and n_y units whose z = W x + b is at least 0.1 away from 0."""
+    """x, W, b of a layer with n_x inputs and n_y >= 2 units whose z = W x + b is at least 0.15 away from 0,
+    with at least one negative and one positive entry (so that relu' is neither all 0 nor all 1)."""
     x = rng.standard_normal((n_x, 1))
     W = rng.standard_normal((n_y, n_x))
     z = away_from_zero(rng, (n_y, 1)) * 1.5
+    z[0, 0], z[-1, 0] = -abs(z[0, 0]), abs(z[-1, 0])
     return x, W, z - W @ x
 
 
@@ -169,16 +185,17 @@ def check_dense_forward_single(dense_forward_single):
             y, cache = unpack(report, _call(report, dense_forward_single, (x.copy(), W.copy(), b.copy(), activation),
                                             names), ["y", "cache"])
             y_ref, (z_ref, *_rest) = ref.dense_forward_single(x, W, b, activation)
-            report.compare(f"y {activation}", y, y_ref,
-                           mistakes={"z = Wx + b: is b missing?": ref.activation_forward(W @ x, activation),
-                                     "y = g(z): the activation is missing": z_ref})
+            if _bias_broadcast(report, f"y {activation}", y, W.shape[0]):
+                _compare(report, f"y {activation}", y, y_ref,
+                         mistakes={"z = Wx + b: is b missing?": ref.activation_forward(W @ x, activation),
+                                   "y = g(z): the activation is missing": z_ref})
             if not isinstance(cache, (tuple, list)) or len(cache) != 4:
                 report.expect("cache", False, f"is a {type(cache).__name__}", "the cache must be (z, x, W, b)")
                 report.finish()
             z, cx, cW, cb = cache
-            report.compare(f"cache z {activation}", z, z_ref, mistakes={"the cache must hold z, not y": y_ref})
+            _compare(report, f"cache z {activation}", z, z_ref, mistakes={"the cache must hold z, not y": y_ref})
             for label, got, want in (("x", cx, x), ("W", cW, W), ("b", cb, b)):
-                report.compare(f"cache {label}", got, want)
+                _compare(report, f"cache {label}", got, want)
         with _quiet():
             expect_value_error(report, dense_forward_single, (x, W, b, "elu"), names, "elu")
     report.finish()
@@ -218,7 +235,7 @@ def _check_backward(name, fn, reference):
             want = reference(dy, cache, activation)
             mistakes = _wrong_backward(dy, cache, activation, loops=name.endswith("loops"))
             for label, value, expected in zip(("dx", "dW", "db"), got, want):
-                report.compare(f"{label} {activation}", value, expected, mistakes=mistakes[label])
+                _compare(report, f"{label} {activation}", value, expected, mistakes=mistakes[label])
         with _quiet():
             expect_value_error(report, fn, (dy, cache, "softplus"), names, "softplus")
     report.finish()
