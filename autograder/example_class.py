@@ -48,10 +48,27 @@ CLEO_MISTAKES = {
             "    return activation_forward(Z, activation), (Z, X, W, b)\n"
         ),
     },
+    "03_deep_network": {
+        # no max shift: e^z overflows for large logits
+        "softmax": "def softmax(Z):\n    E = np.exp(Z)\n    return E / np.sum(E, axis=0, keepdims=True)\n",
+        # the minus sign of the cross-entropy lost
+        "compute_cost": (
+            "def compute_cost(AL, Y):\n"
+            "    m = Y.shape[1]\n"
+            "    return float(np.sum(Y * np.log(AL) + (1 - Y) * np.log(1 - AL)) / m)\n"
+        ),
+        # updates the caller's arrays in place
+        "update_parameters": (
+            "def update_parameters(parameters, grads, learning_rate):\n"
+            "    for name in parameters:\n"
+            "        parameters[name] -= learning_rate * grads['d' + name]\n"
+            "    return parameters\n"
+        ),
+    },
 }
 
 # What cleo's mistakes must cost her, by assignment (ada gets full marks, ben 0).
-EXPECTED_LOST_BY_CLEO = {"01_single_example": 1 + 1 + 3, "02_vectorized": 4 + 2}
+EXPECTED_LOST_BY_CLEO = {"01_single_example": 1 + 1 + 3, "02_vectorized": 4 + 2, "03_deep_network": 2 + 1 + 1}
 
 
 def completed(release_nb, source_nb):

@@ -91,7 +91,7 @@ def repair(student, source, assignment):
                     cell.pop("attachments", None)
                 cell["metadata"]["nbgrader"] = copy.deepcopy(nbgrader_meta(original))
                 cells.append(cell)
-    if not seen:
+    if not any(is_solution_cell(wanted[gid]) or nbgrader_meta(wanted[gid]).get("grade") for gid in seen):
         notes.append(f"none of the graded cells of {assignment} were found: is this the right notebook?")
     # Put back what is missing, each after the last cell that precedes it in the source.
     for index, gid in enumerate(order):

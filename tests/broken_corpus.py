@@ -45,7 +45,9 @@ def corpus(course_dir):
     deleted.cells.remove(next(c for c in deleted.cells if grade_id(c) == tests[1]))
 
     retyped = copy.deepcopy(good)
-    next(c for c in retyped.cells if grade_id(c) == tests[2]).cell_type = "raw"
+    raw = next(c for c in retyped.cells if grade_id(c) == tests[2])
+    raw.cell_type = "raw"
+    del raw["outputs"], raw["execution_count"]
 
     wrong_version = json.loads(nbformat.writes(good))
     wrong_version["nbformat"] = 3

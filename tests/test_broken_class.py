@@ -41,16 +41,12 @@ def scores_of(course):
 
 
 def per_test_scores(course, student):
-    import sqlite3
+    """{test cell name: score} of a student's submission, from the gradebook."""
+    from nbgrader.api import Gradebook
 
-    with sqlite3.connect(course / "gradebook.db") as db:
-        rows = db.execute(
-            "select grade_cell.name, coalesce(grade.manual_score, grade.auto_score) from grade "
-            "join grade_cell on grade.cell_id = grade_cell.id "
-            "join submitted_notebook on grade.notebook_id = submitted_notebook.id "
-            "join submitted_assignment on submitted_notebook.assignment_id = submitted_assignment.id "
-            "join student on submitted_assignment.student_id = student.id where student.id = ?", (student,))
-        return dict(rows.fetchall())
+    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
+        notebook = gb.find_submission_notebook(broken_corpus.A, broken_corpus.A, student)
+        return {grade.name: grade.score for grade in notebook.grades}
 
 
 def check_expectations(course, expectations):

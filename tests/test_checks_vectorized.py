@@ -525,11 +525,12 @@ def test_visible_messages_name_the_mistake(exercise, mutant, phrase):
         assert phrase in str(failure.value), str(failure.value)
 
 
-def test_visible_backward_check_asks_for_a_working_forward_first():
-    with pytest.raises(CheckFailed, match="Make check_layer_forward pass first"):
-        checks.check_layer_backward(ref.layer_backward, f_no_bias)
-    with pytest.raises(CheckFailed, match="Make check_layer_forward_rows pass first"):
-        checks.check_layer_backward_rows(ref.layer_backward_rows, r_W_transposed)
+def test_a_wrong_forward_is_not_charged_to_the_backward(capsys):
+    """A right backward passes its visible check with a wrong forward; the numerical part is skipped, with a note."""
+    checks.check_layer_backward(ref.layer_backward, f_no_bias)
+    assert "make check_layer_forward pass" in capsys.readouterr().out
+    checks.check_layer_backward_rows(ref.layer_backward_rows, r_W_transposed)
+    assert "make check_layer_forward_rows pass" in capsys.readouterr().out
 
 
 def test_unwritten_exercise_says_so():

@@ -1,1 +1,459 @@
-"""Hidden checks of assignment deep_network (being written)."""
+"""Hidden checks of assignment 03: the student's function against the reference on fresh random inputs.
+
+Networks of 1 to 4 layers with distinct sizes (no m equals any n_l), every hidden activation with every output
+activation, and fixtures that hang together: caches come from the reference forward pass, so a cache's A_prev
+really is g(Z) of the layer before. Typical mistakes are recomputed here and named when the student's output
+matches one of them.
+"""
+
+from __future__ import annotations
+
+import itertools
+
+import numpy as np
+
+from course.checks._call import call, unpack
+from course.checks._compare import Report
+from course.checks.deep_network import (
+    SATURATED,
+    WRONG_AXIS,
+    check_keys,
+    compare_group,
+    cost_number,
+    expected_keys,
+    init_quality,
+    init_seeds,
+    softmax_big,
+    update_compare,
+)
+
+from .. import reference as ref
+from ._harness import distinct_dims, fresh_rng, isolated
+
+__all__ = [
+    "check_compute_cost",
+    "check_cost_gradient",
+    "check_initialize_parameters",
+    "check_model_backward",
+    "check_model_forward",
+    "check_mse_cost",
+    "check_mse_gradient",
+    "check_softmax",
+    "check_softmax_cross_entropy",
+    "check_tied_weights_backward",
+    "check_update_parameters",
+]
+
+HIDDEN = ref.ACTIVATIONS
+OUTPUTS = ref.OUTPUT_ACTIVATIONS
+# Tolerances that accept float32 intermediates (relative error ~1e-7 per operation) in a correct solution.
+FORWARD_TOL = {"rtol": 1e-5, "atol": 1e-6}
+BACKWARD_TOL = {"rtol": 1e-4, "atol": 1e-6}
+
+
+def _softmax_rows(Z):
+    E = np.exp(Z - Z.max(axis=1, keepdims=True))
+    return E / E.sum(axis=1, keepdims=True)
+
+
+def _output(Z, output):
+    return ref.softmax(Z) if output == "softmax" else ref.activation_forward(Z, output)
+
+
+def _network(rng, depth):
+    """Random parameters for `depth` layers of distinct sizes, an input X and the number of examples m."""
+    sizes = distinct_dims(rng, depth + 2, 2, 9)
+    dims, m = sizes[:-1], sizes[-1]
+    params = {}
+    for layer in range(1, depth + 1):
+        params[f"W{layer}"] = 1.3 * rng.standard_normal((dims[layer], dims[layer - 1])) / np.sqrt(dims[layer - 1])
+        params[f"b{layer}"] = 0.5 * rng.standard_normal((dims[layer], 1))
+    return params, rng.standard_normal((dims[0], m))
+
+
+def _targets(rng, output, shape):
+    if output == "sigmoid":
+        Y = (rng.uniform(size=shape) < 0.5).astype(float)
+        Y.flat[0], Y.flat[-1] = 0.0, 1.0  # both labels occur
+        return Y
+    if output == "softmax":
+        Y = np.zeros(shape)
+        Y[rng.integers(0, shape[0], shape[1]), np.arange(shape[1])] = 1.0
+        return Y
+    return rng.standard_normal(shape)
+
+
+# --------------------------------------------------------------------------------------------------------
+# initialize_parameters
+# --------------------------------------------------------------------------------------------------------
+
+def check_initialize_parameters(initialize_parameters):
+    rng = fresh_rng()
+    report = Report("initialize_parameters")
+    with isolated(initialize_parameters):
+        small = distinct_dims(rng, 2, 2, 7)
+        wide = [int(rng.integers(256, 513)), int(rng.integers(100, 200)), small[0], small[1]]
+        for dims in (wide, distinct_dims(rng, 5, 2, 9), distinct_dims(rng, 2, 2, 9)):
+            params = call(report, initialize_parameters, (list(dims), int(rng.integers(0, 1000))),
+                          ["layer_dims", "seed"])
+            init_quality(report, params, dims, label=str(dims))
+        if report.ok:
+            init_seeds(report, initialize_parameters, distinct_dims(rng, 4, 2, 9))
+    report.finish()
+
+
+# --------------------------------------------------------------------------------------------------------
+# softmax
+# --------------------------------------------------------------------------------------------------------
+
+def check_softmax(softmax):
+    rng = fresh_rng()
+    report = Report("softmax")
+    with isolated(softmax):
+        k, m = distinct_dims(rng, 2, 2, 8)
+        for shape in [(k, m), (m, k), (k, 1)]:
+            Z = 3.0 * rng.standard_normal(shape)
+            with np.errstate(over="ignore", under="ignore", invalid="ignore", divide="ignore"):
+                out = call(report, softmax, (Z,), ["Z"])
+            mistakes = {"softmax divides e^z by the sum of e^z over the column; was np.exp forgotten?":
+                        Z / Z.sum(axis=0, keepdims=True)}
+            if shape[1] > 1:
+                mistakes[WRONG_AXIS] = _softmax_rows(Z)
+            report.compare(f"P {shape}", out, ref.softmax(Z), mistakes=mistakes)
+        Z = 3.0 * rng.standard_normal((k, m))
+        shift = float(rng.uniform(800.0, 3000.0))
+        softmax_big(report, softmax, Z + shift, ref.softmax(Z), f"Z + {shift:.0f}")
+        softmax_big(report, softmax, Z - shift, ref.softmax(Z), f"Z - {shift:.0f}")
+    report.finish()
+
+
+# --------------------------------------------------------------------------------------------------------
+# model_forward
+# --------------------------------------------------------------------------------------------------------
+
+def _forward_variant(X, params, hidden_fn, output_fn):
+    """A forward pass with arbitrary activation functions: the outputs of typical mistakes."""
+    L = len(params) // 2
+    A = X
+    for layer in range(1, L + 1):
+        Z = params[f"W{layer}"] @ A + params[f"b{layer}"]
+        A = hidden_fn(Z) if layer < L else output_fn(Z)
+    return A
+
+
+def _forward_mistakes(X, params, hidden, output):
+    g_hidden = lambda Z: ref.activation_forward(Z, hidden)
+    g_out = lambda Z: _output(Z, output)
+    mistakes = {}
+    if hidden != output:
+        mistakes["the last layer was treated like the hidden ones: layer L uses output_activation, "
+                 "not hidden_activation"] = _forward_variant(X, params, g_hidden, g_hidden)
+    if output != "softmax" and output != hidden:
+        mistakes["hidden layers use hidden_activation; output_activation is for layer L only"] = \
+            _forward_variant(X, params, lambda Z: _output(Z, output), g_out)
+    if output == "softmax":
+        mistakes[WRONG_AXIS] = _forward_variant(X, params, g_hidden, _softmax_rows)
+    if output != "linear":
+        mistakes["the output activation was skipped: AL = g(Z[L])"] = _forward_variant(X, params, g_hidden,
+                                                                                        lambda Z: Z)
+    mistakes["b is missing: Z = W A_prev + b"] = _forward_variant(
+        X, {k: (v * 0 if k.startswith("b") else v) for k, v in params.items()}, g_hidden, g_out)
+    return mistakes
+
+
+def _compare_caches(report, label, caches, expected, hidden, output):
+    L = len(expected)
+    if not isinstance(caches, (list, tuple)) or len(caches) != L:
+        count = len(caches) if isinstance(caches, (list, tuple)) else type(caches).__name__
+        report.expect(f"{label} caches", False, f"{count} caches for {L} layers",
+                      f"one cache (Z, A_prev, W, b) per layer, layer 1 first: {L} caches for a {L}-layer network. "
+                      "An off-by-one in the layer loop (range(1, L + 1) visits layers 1..L)?")
+        return
+    first = unpack(report, caches[0], ["Z", "A_prev", "W", "b"])
+    if L > 1 and np.shape(first[2]) == expected[-1][2].shape != expected[0][2].shape:
+        report.expect(f"{label} caches", False, "layer L first",
+                      "caches must be in layer order, layer 1 first (append while going forward)")
+        return
+    items = []
+    for layer in range(1, L + 1):
+        got = unpack(report, caches[layer - 1], ["Z", "A_prev", "W", "b"])
+        Z, A_prev, W, b = expected[layer - 1]
+        act = hidden if layer < L else output
+        A = _output(Z, act)
+        z_mistakes = {"the cache must hold Z (before the activation), not A": A} if act != "linear" else {}
+        a_mistakes = {f"the cache of layer {layer} must hold its input A[{layer - 1}], not its output": A}
+        if L > 1:
+            other = expected[L - layer]
+            a_mistakes["caches must be in layer order, layer 1 first"] = other[1]
+            z_mistakes["caches must be in layer order, layer 1 first"] = other[0]
+        items += [(f"Z[{layer}]", got[0], Z, dict(FORWARD_TOL, mistakes=z_mistakes)),
+                  (f"A_prev[{layer}]", got[1], A_prev, dict(FORWARD_TOL, mistakes=a_mistakes)),
+                  (f"W[{layer}]", got[2], W, {}), (f"b[{layer}]", got[3], b, {})]
+    compare_group(report, f"{label} caches", items)
+
+
+def check_model_forward(model_forward):
+    rng = fresh_rng()
+    report = Report("model_forward")
+    names = ["X", "parameters", "hidden_activation", "output_activation"]
+    with isolated(model_forward):
+        combos = list(itertools.product(HIDDEN, OUTPUTS)) + [(None, None)]
+        for i, (hidden, output) in enumerate(combos):
+            depth = 1 + i % 4 if hidden else 3
+            params, X = _network(rng, depth)
+            args = (X, params, hidden, output) if hidden else (X, params)
+            hidden, output = hidden or "relu", output or "sigmoid"
+            label = f"L={depth} {hidden}/{output}" + ("" if len(args) == 4 else " (defaults)")
+            AL, caches = unpack(report, call(report, model_forward, args, names[:len(args)]), ["AL", "caches"])
+            AL_ref, caches_ref = ref.model_forward(X, params, hidden, output)
+            report.compare(f"{label} AL", AL, AL_ref, mistakes=_forward_mistakes(X, params, hidden, output),
+                           **FORWARD_TOL)
+            _compare_caches(report, label, caches, caches_ref, hidden, output)
+    report.finish()
+
+
+# --------------------------------------------------------------------------------------------------------
+# Costs and their gradients
+# --------------------------------------------------------------------------------------------------------
+
+def _binary_case(rng, m, k=1):
+    AL = rng.uniform(0.05, 0.95, (k, m))
+    return AL, _targets(rng, "sigmoid", (k, m))
+
+
+def check_compute_cost(compute_cost):
+    rng = fresh_rng()
+    report = Report("compute_cost")
+    with isolated(compute_cost):
+        for m in distinct_dims(rng, 3, 2, 12):
+            AL, Y = _binary_case(rng, m)
+            value = cost_number(report, f"J m={m}", call(report, compute_cost, (AL, Y), ["AL", "Y"]), m=m)
+            if value is None:
+                continue
+            J = ref.compute_cost(AL, Y)
+            report.compare(f"J m={m}", value, J, m=m, mistakes={
+                "the (1 - y) log(1 - ŷ) term is missing: examples with label 0 count too":
+                    float(-(Y * np.log(AL)).sum() / m),
+                "the y log ŷ term is missing: examples with label 1 count too":
+                    float(-((1 - Y) * np.log(1 - AL)).sum() / m),
+                "use the natural logarithm np.log, not log10": J / np.log(10),
+                "use the natural logarithm np.log, not log2": J / np.log(2)})
+    report.finish()
+
+
+def check_cost_gradient(cost_gradient):
+    rng = fresh_rng()
+    report = Report("cost_gradient")
+    with isolated(cost_gradient):
+        m, k = distinct_dims(rng, 2, 2, 9)
+        for shape in [(1, m), (k, m)]:
+            AL, Y = _binary_case(rng, shape[1], shape[0])
+            out = call(report, cost_gradient, (AL, Y), ["AL", "Y"])
+            report.compare(f"dAL {shape}", out, ref.cost_gradient(AL, Y), m=shape[1], mistakes={
+                "the second term is +(1 - Y)/(1 - AL): dAL = -Y/AL + (1 - Y)/(1 - AL)": -Y / AL - (1 - Y) / (1 - AL),
+                "the first term is -Y/AL, not -Y/(1 - AL)": -Y / (1 - AL) + (1 - Y) / (1 - AL),
+                "dAL is the derivative of the loss, not the loss: -Y/AL + (1 - Y)/(1 - AL)":
+                    -(Y * np.log(AL) + (1 - Y) * np.log(1 - AL))})
+    report.finish()
+
+
+def check_mse_cost(mse_cost):
+    rng = fresh_rng()
+    report = Report("mse_cost")
+    with isolated(mse_cost):
+        # k >= 3: with k = 2 outputs, np.mean((AL - Y)**2) happens to equal the right cost.
+        for k, m in [distinct_dims(rng, 2, 3, 9), (1, distinct_dims(rng, 1, 3, 9)[0])]:
+            AL, Y = rng.standard_normal((k, m)), rng.standard_normal((k, m))
+            value = cost_number(report, f"J ({k}, {m})", call(report, mse_cost, (AL, Y), ["AL", "Y"]), m=m)
+            if value is None:
+                continue
+            J = ref.mse_cost(AL, Y)
+            mistakes = {"the ½ is missing: J = (1/m) Σ ½‖ŷ - y‖²": 2 * J}
+            if k > 1:
+                mistakes["divide by the m examples, not by all k·m entries (np.mean averages over the outputs too)"] \
+                    = J / k
+                mistakes["divide by the m examples, not by all k·m entries, and keep the ½"] = 2 * J / k
+            report.compare(f"J ({k}, {m})", value, J, m=m, mistakes=mistakes)
+    report.finish()
+
+
+def check_mse_gradient(mse_gradient):
+    rng = fresh_rng()
+    report = Report("mse_gradient")
+    with isolated(mse_gradient):
+        k, m = distinct_dims(rng, 2, 2, 9)
+        for shape in [(k, m), (1, m)]:
+            AL, Y = rng.standard_normal(shape), rng.standard_normal(shape)
+            out = call(report, mse_gradient, (AL, Y), ["AL", "Y"])
+            report.compare(f"dAL {shape}", out, ref.mse_gradient(AL, Y), m=m, mistakes={
+                "the gradient of ½(ŷ - y)² is (ŷ - y): the ½ and the 2 cancel": 2 * (AL - Y)})
+    report.finish()
+
+
+def check_softmax_cross_entropy(softmax_cross_entropy):
+    rng = fresh_rng()
+    report = Report("softmax_cross_entropy")
+    with isolated(softmax_cross_entropy):
+        for k, m in [distinct_dims(rng, 2, 2, 9), distinct_dims(rng, 2, 2, 9)]:
+            AL = ref.softmax(2.0 * rng.standard_normal((k, m)))
+            Y = _targets(rng, "softmax", (k, m))
+            value = cost_number(report, f"J ({k}, {m})", call(report, softmax_cross_entropy, (AL, Y), ["AL", "Y"]),
+                                m=m)
+            if value is None:
+                continue
+            J = ref.softmax_cross_entropy(AL, Y)
+            report.compare(f"J ({k}, {m})", value, J, m=m, mistakes={
+                "that is the binary cross-entropy: with softmax only the true class's -log p counts, -(1/m) Σ Y log AL":
+                    float(-(Y * np.log(AL) + (1 - Y) * np.log(1 - AL)).sum() / m),
+                "divide by the m examples, not by all k·m entries (np.mean averages over the classes too)": J / k,
+                "only the true class's probability counts: Y log AL, not log AL over every class":
+                    float(-np.log(AL).sum() / m)})
+    report.finish()
+
+
+# --------------------------------------------------------------------------------------------------------
+# model_backward
+# --------------------------------------------------------------------------------------------------------
+
+def _backward_variant(AL, Y, caches, hidden, dZ_L, hidden_dZ):
+    """Gradients of a backward pass that starts from dZ_L and forms each hidden dZ with hidden_dZ(dA, Z)."""
+    L = len(caches)
+    grads = {}
+    dA, grads[f"dW{L}"], grads[f"db{L}"] = ref.linear_backward(dZ_L, caches[L - 1])
+    for layer in range(L - 1, 0, -1):
+        dA, grads[f"dW{layer}"], grads[f"db{layer}"] = ref.linear_backward(hidden_dZ(dA, caches[layer - 1][0]),
+                                                                         caches[layer - 1])
+    return grads
+
+
+def _backward_mistakes(AL, Y, caches, hidden, output):
+    Z_L = caches[-1][0]
+    right = lambda dA, Z: dA * ref.activation_derivative(Z, hidden)
+    variants = {}
+    if output == "sigmoid":
+        variants["dZ[L] = AL - Y already includes σ'(Z[L]) (sigmoid with cross-entropy): do not multiply by it "
+                 "again"] = ((AL - Y) * ref.sigmoid_derivative(Z_L), right)
+    if hidden != "linear" and len(caches) > 1:
+        variants["hidden layers: dZ = dA ⊙ g'(Z); was g'(Z) skipped?"] = (AL - Y, lambda dA, Z: dA)
+    if hidden in ("tanh", "sigmoid") and len(caches) > 1:
+        variants["g' takes Z from the cache, not A = g(Z)"] = (
+            AL - Y, lambda dA, Z: dA * ref.activation_derivative(ref.activation_forward(Z, hidden), hidden))
+    if hidden != "linear" and output != "softmax" and hidden != output:
+        variants["the last layer was treated like the hidden ones: dZ[L] = AL - Y, without the hidden g'"] = (
+            (AL - Y) * ref.activation_derivative(Z_L, hidden), right)
+    if len(caches) > 1:
+        variants["the 1/m belongs to dW and db only: dA_prev = Wᵀ dZ has none, or the deeper layers get it twice"] \
+            = (AL - Y, lambda dA, Z: dA * ref.activation_derivative(Z, hidden) / AL.shape[1])
+    return {sentence: _backward_variant(AL, Y, caches, hidden, dZ_L, fn)
+            for sentence, (dZ_L, fn) in variants.items()}
+
+
+def check_model_backward(model_backward):
+    rng = fresh_rng()
+    report = Report("model_backward")
+    names = ["AL", "Y", "caches", "hidden_activation", "output_activation"]
+    with isolated(model_backward):
+        # No case saturates the sigmoid (AL exactly 1.0): seed 000's route dA[L] -> dZ[L] is correct maths and
+        # gives nan there, so it is taught in the notebook, not graded.
+        combos = [(h, o, 0.0) for h, o in itertools.product(HIDDEN, OUTPUTS)]
+        for i, (hidden, output, shift) in enumerate(combos):
+            depth = 1 + i % 4 if not shift else 2
+            params, X = _network(rng, depth)
+            params[f"b{depth}"] = params[f"b{depth}"] + shift
+            AL, caches = ref.model_forward(X, params, hidden, output)
+            m = X.shape[1]
+            Y = _targets(rng, output, AL.shape)
+            label = f"L={depth} {hidden}/{output}" + (" saturated" if shift else "")
+            keys = ["d" + k for k in expected_keys(depth)]
+            with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+                grads = call(report, model_backward, (AL, Y, caches, hidden, output), names)
+            if not check_keys(report, f"{label} keys", grads, keys, "dW1..dWL, db1..dbL"):
+                continue
+            if shift and not all(np.all(np.isfinite(np.asarray(grads[k], dtype=float))) for k in keys):
+                report.expect(label, False, "nan/inf in the gradients", SATURATED)
+                continue
+            want = ref.model_backward(AL, Y, caches, hidden, output)
+            wrong = _backward_mistakes(AL, Y, caches, hidden, output)
+            compare_group(report, label, [
+                (key, grads[key], want[key], dict(BACKWARD_TOL, m=m, mistakes={s: v[key] for s, v in wrong.items()}))
+                for key in keys])
+    report.finish()
+
+
+# --------------------------------------------------------------------------------------------------------
+# update_parameters
+# --------------------------------------------------------------------------------------------------------
+
+def check_update_parameters(update_parameters):
+    rng = fresh_rng()
+    report = Report("update_parameters")
+    names = ["parameters", "grads", "learning_rate"]
+    with isolated(update_parameters):
+        for depth in (1, 3):
+            params, _ = _network(rng, depth)
+            grads = {f"d{k}": rng.standard_normal(v.shape) for k, v in params.items()}
+            lr = float(rng.uniform(0.01, 2.0))
+            new = call(report, update_parameters, (params, grads, lr), names)
+            update_compare(report, f"L={depth} α={lr:.3g}", new, params, grads, lr,
+                           ref.update_parameters(params, grads, lr))
+    report.finish()
+
+
+# --------------------------------------------------------------------------------------------------------
+# tied_weights_backward
+# --------------------------------------------------------------------------------------------------------
+
+def _tied_pieces(X, Y, W, b1, b2, hidden, g_of_A=False, skip_gprime=False):
+    """Both layers' shares of dW, and db1, db2, computed with ref pieces, optionally with a typical mistake."""
+    A1, cache1 = ref.layer_forward(X, W, b1, hidden)
+    A2, cache2 = ref.layer_forward(A1, W, b2, "linear")
+    dA1, dW2, db2 = ref.linear_backward(ref.mse_gradient(A2, Y), cache2)
+    Z1 = cache1[0]
+    if skip_gprime:
+        dZ1 = dA1
+    elif g_of_A:
+        dZ1 = dA1 * ref.activation_derivative(A1, hidden)
+    else:
+        dZ1 = dA1 * ref.activation_derivative(Z1, hidden)
+    _, dW1, db1 = ref.linear_backward(dZ1, cache1)
+    return dW1, dW2, db1, db2
+
+
+def check_tied_weights_backward(tied_weights_backward):
+    rng = fresh_rng()
+    report = Report("tied_weights_backward")
+    names = ["X", "Y", "W", "b1", "b2", "hidden_activation"]
+    with isolated(tied_weights_backward):
+        for hidden in HIDDEN:
+            n, m = distinct_dims(rng, 2, 2, 8)
+            W = 1.3 * rng.standard_normal((n, n)) / np.sqrt(n)
+            b1, b2 = 0.5 * rng.standard_normal((n, 1)), 0.5 * rng.standard_normal((n, 1))
+            X, Y = rng.standard_normal((n, m)), rng.standard_normal((n, m))
+            args = (X, Y, W, b1, b2) if hidden == "tanh" else (X, Y, W, b1, b2, hidden)
+            label = f"n={n} m={m} {hidden}" + (" (default)" if hidden == "tanh" else "")
+            grads = call(report, tied_weights_backward, args, names[:len(args)])
+            if not check_keys(report, f"{label} keys", grads, ["dW", "db1", "db2"], "dW, db1, db2"):
+                continue
+            want = ref.tied_weights_backward(X, Y, W, b1, b2, hidden)
+            dW1, dW2, db1, db2 = _tied_pieces(X, Y, W, b1, b2, hidden)
+            w_mistakes = {
+                "dW must add both layers' shares, dW = dW[1] + dW[2]; that is layer 1's share alone": dW1,
+                "dW must add both layers' shares, dW = dW[1] + dW[2]; that is layer 2's share alone": dW2,
+                "add the two shares, do not average them: dW = dW[1] + dW[2]": (dW1 + dW2) / 2,
+                "one of the two shares is transposed: both are dZ A_prevᵀ of their own layer": dW1 + dW2.T,
+            }
+            b_mistakes = {"db1 and db2 are swapped: db1 belongs to the first (hidden) layer": {"db1": db2, "db2": db1}}
+            if hidden != "linear":
+                sW1, _, sdb1, _ = _tied_pieces(X, Y, W, b1, b2, hidden, skip_gprime=True)
+                w_mistakes["layer 1: dZ1 = dA1 ⊙ g'(Z1); was g'(Z1) skipped?"] = sW1 + dW2
+                b_mistakes["layer 1: dZ1 = dA1 ⊙ g'(Z1); was g'(Z1) skipped?"] = {"db1": sdb1}
+            if hidden in ("tanh", "sigmoid"):
+                aW1, _, adb1, _ = _tied_pieces(X, Y, W, b1, b2, hidden, g_of_A=True)
+                w_mistakes["g' takes Z1 from the cache, not A1 = g(Z1)"] = aW1 + dW2
+                b_mistakes["g' takes Z1 from the cache, not A1 = g(Z1)"] = {"db1": adb1}
+            items = [("dW", grads["dW"], want["dW"], dict(BACKWARD_TOL, m=m, mistakes=w_mistakes))]
+            for key in ("db1", "db2"):
+                mistakes = {s: v[key] for s, v in b_mistakes.items() if key in v}
+                items.append((key, grads[key], want[key], dict(BACKWARD_TOL, m=m, mistakes=mistakes)))
+            compare_group(report, label, items)
+    report.finish()

@@ -1,0 +1,60 @@
+"""Wall time to autograde a class: `python -m autograder grade-all --jobs N` against `nbgrader autograde`.
+
+Builds a scratch course directory from this repository, hands in K complete submissions of one assignment, and
+times, in this one run on this machine: `nbgrader autograde ASSIGNMENT` (sequential, nbgrader's own) and
+`grade-all --jobs N` for N = 1 .. the number of cores. Prints seconds and the ratio to nbgrader's time.
+
+    python benchmarks/grade_class.py [--students 8] [--assignment 01_single_example]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import tempfile
+import time
+from pathlib import Path
+
+import nbformat
+
+from autograder.example_class import completed
+from autograder.grade_all import grade_all
+from autograder.notebooks import read_notebook
+from autograder.release import generate_all, nbgrader, new_course_dir
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--students", type=int, default=8)
+    parser.add_argument("--assignment", default="01_single_example")
+    args = parser.parse_args()
+    a = args.assignment
+    with tempfile.TemporaryDirectory() as scratch:
+        course = new_course_dir(REPO, Path(scratch) / "course")
+        generate_all(course)
+        answer = completed(read_notebook(course / "release" / a / f"{a}.ipynb"),
+                           read_notebook(course / "source" / a / f"{a}.ipynb"))
+        for k in range(args.students):
+            folder = course / "submitted" / f"student{k:03d}" / a
+            folder.mkdir(parents=True)
+            nbformat.write(answer, folder / f"{a}.ipynb")
+        timings = {}
+        start = time.perf_counter()
+        nbgrader(course, "autograde", a, "--force", "--log-level=WARN")
+        timings["nbgrader autograde"] = time.perf_counter() - start
+        for jobs in range(1, (os.cpu_count() or 1) + 1):
+            start = time.perf_counter()
+            outcomes = grade_all(course, a, jobs=jobs, force=True, progress=False)
+            timings[f"grade-all --jobs {jobs}"] = time.perf_counter() - start
+            assert all(o.status == "graded" and o.score == o.max_score for o in outcomes)
+    base = timings["nbgrader autograde"]
+    print(f"{args.students} submissions of {a}, {os.cpu_count()} cores")
+    print(f"{'command':<22} {'seconds':>8} {'× nbgrader':>11}")
+    for name, seconds in timings.items():
+        print(f"{name:<22} {seconds:>8.1f} {seconds / base:>11.2f}")
+
+
+if __name__ == "__main__":
+    main()

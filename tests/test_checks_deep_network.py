@@ -1,0 +1,979 @@
+"""Checks of assignment 03 "L layers, end to end", without Jupyter kernels.
+
+* Every visible and hidden check passes on the reference, on correct solutions written differently (loops,
+  einsum, float32 intermediates, a (1, 1) array or a NumPy scalar for a cost, other initialisation schemes) and
+  on the notebook's own solution cells.
+* Every mutant (a correct function with one typical mistake) fails the hidden check, with the mistake named
+  where the check can name it, and the visible checks catch most of them.
+* The fixtures of the visible checks are what their comments promise (ReLU kinks far enough, a saturated output).
+* Nothing is ever written to stderr.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import pathlib
+
+import matplotlib
+import numpy as np
+import pytest
+
+from autograder import hidden
+from autograder import reference as ref
+from course import checks, datasets
+from course.checks import CheckFailed
+from course.checks import deep_network as visible_module
+
+matplotlib.use("Agg")
+
+NOTEBOOK = pathlib.Path(__file__).resolve().parents[1] / "source" / "03_deep_network" / "03_deep_network.ipynb"
+NAMES = ("sigmoid", "relu", "tanh", "linear")
+
+
+# --------------------------------------------------------------------------------------------------------
+# Helpers the solutions below use (underscored, so the hidden checks' isolation never swaps them).
+# --------------------------------------------------------------------------------------------------------
+
+def _g(Z, activation):
+    if activation not in NAMES:
+        raise ValueError(f"activation must be one of {NAMES}, not {activation!r}")
+    return {"sigmoid": lambda z: 1 / (1 + np.exp(-z)), "relu": lambda z: np.maximum(z, 0), "tanh": np.tanh,
+            "linear": lambda z: z + 0.0}[activation](Z)
+
+
+def _gp(Z, activation):
+    if activation == "sigmoid":
+        s = 1 / (1 + np.exp(-Z))
+        return s * (1 - s)
+    if activation == "relu":
+        return np.where(Z > 0, 1.0, 0.0)
+    if activation == "tanh":
+        return 1 - np.tanh(Z) ** 2
+    return np.ones(Z.shape)
+
+
+def _softmax_lse(Z):
+    shifted = Z - Z.max(axis=0)
+    return np.exp(shifted - np.log(np.exp(shifted).sum(axis=0)))
+
+
+def _forward(X, parameters, hidden, output, *, hidden_fn=None, output_fn=None, cache_A=False, stop=0,
+             reverse=False):
+    """A configurable forward pass: correct by default, one mistake per keyword."""
+    L = len(parameters) // 2
+    A, caches = X, []
+    for layer in range(1, L + 1 - stop):
+        W, b = parameters[f"W{layer}"], parameters[f"b{layer}"]
+        Z = W @ A + b
+        A_prev = A
+        if layer < L:
+            A = hidden_fn(Z) if hidden_fn else _g(Z, hidden)
+        else:
+            A = output_fn(Z) if output_fn else (_softmax_lse(Z) if output == "softmax" else _g(Z, output))
+        caches.append((A if cache_A else Z, A_prev, W, b))
+    return A, caches[::-1] if reverse else caches
+
+
+def _backward(AL, Y, caches, hidden, *, dZ_L=None, hidden_dZ=None, dA_scale=1.0, prefix="d", first=1):
+    """A configurable backward pass: correct by default, one mistake per keyword."""
+    L = len(caches)
+    grads = {}
+    dZ = AL - Y if dZ_L is None else dZ_L
+    dA = None                                   # set by layer L before any hidden layer reads it
+    for layer in range(L, 0, -1):
+        Z, A_prev, W, _ = caches[layer - 1]
+        if layer < L:
+            dZ = hidden_dZ(dA, Z) if hidden_dZ else dA * _gp(Z, hidden)
+        m = A_prev.shape[1]
+        grads[f"{prefix}W{layer - 1 + first}"] = dZ @ A_prev.T / m
+        grads[f"{prefix}b{layer - 1 + first}"] = dZ.sum(axis=1, keepdims=True) / m
+        dA = dA_scale * (W.T @ dZ)
+    return grads
+
+
+# --------------------------------------------------------------------------------------------------------
+# Correct solutions, written differently from the reference
+# --------------------------------------------------------------------------------------------------------
+
+def init_lecun_legacy_rng(layer_dims, seed=0):
+    state = np.random.RandomState(seed)
+    out = {}
+    for layer in range(1, len(layer_dims)):
+        out["W" + str(layer)] = state.randn(layer_dims[layer], layer_dims[layer - 1]) / np.sqrt(layer_dims[layer - 1])
+        out["b" + str(layer)] = np.zeros((layer_dims[layer], 1))
+    return out
+
+
+def init_he_uniform(layer_dims, seed=0):
+    rng = np.random.default_rng(seed)
+    out = {}
+    for layer, (n_prev, n) in enumerate(itertools.pairwise(layer_dims), start=1):
+        limit = np.sqrt(6.0 / n_prev)
+        out[f"W{layer}"] = rng.uniform(-limit, limit, (n, n_prev))
+        out[f"b{layer}"] = np.zeros((n, 1))
+    return out
+
+
+def init_glorot(layer_dims, seed=0):
+    rng = np.random.default_rng(seed + 1000)
+    out = {}
+    for layer in range(1, len(layer_dims)):
+        n_prev, n = layer_dims[layer - 1], layer_dims[layer]
+        out[f"W{layer}"] = rng.normal(0.0, np.sqrt(2.0 / (n_prev + n)), size=(n, n_prev))
+        out[f"b{layer}"] = np.zeros(shape=(n, 1))
+    return out
+
+
+def softmax_loop(Z):
+    out = np.empty_like(Z, dtype=float)
+    for i in range(Z.shape[1]):
+        column = np.exp(Z[:, i] - np.max(Z[:, i]))
+        out[:, i] = column / column.sum()
+    return out
+
+
+def softmax_float32(Z):
+    Z32 = Z.astype(np.float32)
+    E = np.exp(Z32 - Z32.max(axis=0, keepdims=True))
+    return E / E.sum(axis=0, keepdims=True)
+
+
+def softmax_global_max(Z):
+    E = np.exp(Z - np.max(Z))          # one shift for the whole batch: fine for the logits of the checks
+    return E / np.sum(E, axis=0)
+
+
+def forward_explicit(X, parameters, hidden_activation="relu", output_activation="sigmoid"):
+    A, caches = _forward(X, parameters, hidden_activation, output_activation)
+    return A, tuple(caches)            # a tuple of caches instead of a list
+
+
+def forward_float32(X, parameters, hidden_activation="relu", output_activation="sigmoid"):
+    L = len([k for k in parameters if k.startswith("W")])
+    A = X.astype(np.float32)
+    caches = []
+    for layer in range(1, L + 1):
+        W, b = parameters[f"W{layer}"].astype(np.float32), parameters[f"b{layer}"].astype(np.float32)
+        Z = W @ A + b
+        caches.append([Z.astype(float), A.astype(float), parameters[f"W{layer}"], parameters[f"b{layer}"]])
+        if layer < L:
+            A = _g(Z, hidden_activation).astype(np.float32)
+        elif output_activation == "softmax":
+            A = softmax_float32(Z)
+        else:
+            A = _g(Z, output_activation)
+    return A.astype(float), caches
+
+
+def forward_with_layer_forward(X, parameters, hidden_activation="relu", output_activation="sigmoid"):
+    caches = []
+    A = X
+    L = len(parameters) // 2
+    for layer in range(1, L):
+        A, cache = ref.layer_forward(A, parameters[f"W{layer}"], parameters[f"b{layer}"], hidden_activation)
+        caches.append(cache)
+    act = "linear" if output_activation == "softmax" else output_activation
+    A, cache = ref.layer_forward(A, parameters[f"W{L}"], parameters[f"b{L}"], act)
+    caches.append(cache)
+    return (softmax_loop(A) if output_activation == "softmax" else A), caches
+
+
+def cost_dot(AL, Y):
+    m = Y.shape[1]
+    return -(np.dot(Y, np.log(AL).T) + np.dot(1 - Y, np.log(1 - AL).T)) / m      # a (1, 1) array
+
+
+def cost_squeeze(AL, Y):
+    return np.squeeze(-np.mean(Y * np.log(AL) + (1 - Y) * np.log(1 - AL)))      # a 0-d array
+
+
+def cost_float32(AL, Y):
+    AL32, Y32 = AL.astype(np.float32), Y.astype(np.float32)
+    return np.float32(-np.sum(Y32 * np.log(AL32) + (1 - Y32) * np.log1p(-AL32)) / Y.shape[1])
+
+
+def cost_gradient_seed(AL, Y):
+    return -(np.divide(Y, AL) - np.divide(1 - Y, 1 - AL))
+
+
+def cost_gradient_float32(AL, Y):
+    AL32 = AL.astype(np.float32)
+    return (-Y / AL32 + (1 - Y) / (1 - AL32)).astype(float)
+
+
+def mse_columns(AL, Y):
+    return np.mean(0.5 * np.sum((AL - Y) ** 2, axis=0))
+
+
+def mse_einsum(AL, Y):
+    D = AL - Y
+    return np.array([[0.5 * np.einsum("ki,ki->", D, D) / Y.shape[1]]])
+
+
+def mse_gradient_subtract(AL, Y):
+    return np.subtract(AL, Y)
+
+
+def mse_gradient_float32(AL, Y):
+    return AL.astype(np.float32) - Y.astype(np.float32)
+
+
+def ce_mask(AL, Y):
+    return -np.sum(np.log(AL[Y == 1])) / Y.shape[1]
+
+
+def ce_columns(AL, Y):
+    return -np.mean(np.sum(Y * np.log(AL), axis=0))
+
+
+def backward_loop(AL, Y, caches, hidden_activation="relu", output_activation="sigmoid"):
+    return _backward(AL, Y, list(caches), hidden_activation)
+
+
+def backward_einsum(AL, Y, caches, hidden_activation="relu", output_activation="sigmoid"):
+    grads = {}
+    dZ, dA = AL - Y, None
+    for layer in reversed(range(1, len(caches) + 1)):
+        Z, A_prev, W, _ = caches[layer - 1]
+        if layer < len(caches):
+            dZ = dA * _gp(Z, hidden_activation)
+        m = A_prev.shape[1]
+        grads[f"dW{layer}"] = np.einsum("ji,ki->jk", dZ, A_prev) / m
+        grads[f"db{layer}"] = dZ.mean(axis=1, keepdims=True)
+        dA = np.einsum("jk,ji->ki", W, dZ)
+    return grads
+
+
+def backward_float32(AL, Y, caches, hidden_activation="relu", output_activation="sigmoid"):
+    grads = {}
+    L = len(caches)
+    dZ, dA = (AL - Y).astype(np.float32), None
+    for layer in range(L, 0, -1):
+        Z, A_prev, W, _ = caches[layer - 1]
+        if layer < L:
+            dZ = dA * _gp(Z, hidden_activation).astype(np.float32)
+        m = A_prev.shape[1]
+        grads[f"dW{layer}"] = dZ @ A_prev.T.astype(np.float32) / m
+        grads[f"db{layer}"] = np.sum(dZ, axis=1, keepdims=True) / m
+        dA = W.T.astype(np.float32) @ dZ
+    return grads
+
+
+def backward_with_layer_backward(AL, Y, caches, hidden_activation="relu", output_activation="sigmoid"):
+    L = len(caches)
+    grads = {}
+    dA, grads[f"dW{L}"], grads[f"db{L}"] = ref.layer_backward(AL - Y, caches[-1], "linear")
+    for layer in range(L - 1, 0, -1):
+        dA, grads[f"dW{layer}"], grads[f"db{layer}"] = ref.layer_backward(dA, caches[layer - 1], hidden_activation)
+    return grads
+
+
+def update_copy(parameters, grads, learning_rate):
+    new = {}
+    for name in parameters:
+        new[name] = np.copy(parameters[name])
+        new[name] -= learning_rate * grads["d" + name]
+    return new
+
+
+def update_by_layer(parameters, grads, learning_rate):
+    new = {}
+    for layer in range(1, len(parameters) // 2 + 1):
+        new[f"W{layer}"] = parameters[f"W{layer}"] - learning_rate * grads[f"dW{layer}"]
+        new[f"b{layer}"] = parameters[f"b{layer}"] - learning_rate * grads[f"db{layer}"]
+    return new
+
+
+def tied_by_hand(X, Y, W, b1, b2, hidden_activation="tanh"):
+    m = X.shape[1]
+    Z1 = W @ X + b1
+    A1 = _g(Z1, hidden_activation)
+    A2 = W @ A1 + b2
+    dZ2 = A2 - Y
+    dZ1 = (W.T @ dZ2) * _gp(Z1, hidden_activation)
+    return {"dW": (dZ1 @ X.T + dZ2 @ A1.T) / m, "db1": dZ1.mean(axis=1, keepdims=True),
+            "db2": dZ2.mean(axis=1, keepdims=True)}
+
+
+def tied_float32(X, Y, W, b1, b2, hidden_activation="tanh"):
+    X32, W32 = X.astype(np.float32), W.astype(np.float32)
+    m = X.shape[1]
+    Z1 = W32 @ X32 + b1.astype(np.float32)
+    A1 = _g(Z1, hidden_activation)
+    dZ2 = W32 @ A1 + b2.astype(np.float32) - Y.astype(np.float32)
+    dZ1 = (W32.T @ dZ2) * _gp(Z1, hidden_activation)
+    return {"dW": np.einsum("ji,ki->jk", dZ1, X32) / m + np.einsum("ji,ki->jk", dZ2, A1) / m,
+            "db1": dZ1.sum(axis=1, keepdims=True) / m, "db2": dZ2.sum(axis=1, keepdims=True) / m}
+
+
+def backward_seed_route(AL, Y, caches, hidden_activation="relu", output_activation="sigmoid"):
+    dZ_L = AL - Y
+    if output_activation == "sigmoid":
+        dZ_L = (-Y / AL + (1 - Y) / (1 - AL)) * _gp(caches[-1][0], "sigmoid")
+    return _backward(AL, Y, caches, hidden_activation, dZ_L=dZ_L)
+
+
+CORRECT = {
+    "initialize_parameters": [ref.initialize_parameters, init_lecun_legacy_rng, init_he_uniform, init_glorot],
+    "softmax": [ref.softmax, softmax_loop, softmax_float32, softmax_global_max, _softmax_lse],
+    "model_forward": [ref.model_forward, forward_explicit, forward_float32, forward_with_layer_forward],
+    "compute_cost": [ref.compute_cost, cost_dot, cost_squeeze, cost_float32],
+    "cost_gradient": [ref.cost_gradient, cost_gradient_seed, cost_gradient_float32],
+    "mse_cost": [ref.mse_cost, mse_columns, mse_einsum],
+    "mse_gradient": [ref.mse_gradient, mse_gradient_subtract, mse_gradient_float32],
+    "softmax_cross_entropy": [ref.softmax_cross_entropy, ce_mask, ce_columns],
+    "model_backward": [ref.model_backward, backward_loop, backward_einsum, backward_float32,
+                       backward_with_layer_backward, backward_seed_route],  # seed 000's route through dA[L] is right
+    "update_parameters": [ref.update_parameters, update_copy, update_by_layer],
+    "tied_weights_backward": [ref.tied_weights_backward, tied_by_hand, tied_float32],
+}
+
+# The extra student functions a visible check needs.
+COMPANION = {"cost_gradient": ["compute_cost"], "mse_gradient": ["mse_cost"], "model_backward": ["model_forward"],
+             "tied_weights_backward": ["layer_forward"]}
+COMPANION_VARIANTS = {"compute_cost": [cost_dot, cost_float32], "mse_cost": [mse_einsum],
+                      "model_forward": [forward_explicit, forward_float32], "layer_forward": [ref.layer_forward]}
+
+
+def run_visible(exercise, fn, companions=None):
+    check = getattr(checks, f"check_{exercise}")
+    names = COMPANION.get(exercise, [])
+    return check(fn, *(companions or [getattr(ref, name) for name in names]))
+
+
+def run_hidden(exercise, fn):
+    return getattr(hidden, f"check_{exercise}")(fn)
+
+
+@pytest.mark.parametrize("exercise,fn", [(e, f) for e, fs in CORRECT.items() for f in fs],
+                         ids=lambda v: getattr(v, "__name__", v))
+def test_correct_solutions_pass(exercise, fn, capsys):
+    run_hidden(exercise, fn)
+    run_visible(exercise, fn)
+    for name in COMPANION.get(exercise, []):
+        for companion in COMPANION_VARIANTS.get(name, []):
+            run_visible(exercise, fn, [companion])
+    assert capsys.readouterr().err == ""
+
+
+@pytest.mark.parametrize("repeat", range(4))
+def test_hidden_checks_pass_on_reference_every_time(repeat, capsys):
+    """The hidden inputs are fresh each run: the reference must pass whatever sizes are drawn."""
+    for exercise in CORRECT:
+        run_hidden(exercise, getattr(ref, exercise))
+    assert capsys.readouterr().err == ""
+
+
+# --------------------------------------------------------------------------------------------------------
+# Mutants: a correct function with one typical mistake
+# --------------------------------------------------------------------------------------------------------
+
+def _init(layer_dims, seed, make_W, make_b=None, key=lambda kind, layer: f"{kind}{layer}"):
+    rng = np.random.default_rng(seed)
+    out = {}
+    for layer in range(1, len(layer_dims)):
+        n_prev, n = layer_dims[layer - 1], layer_dims[layer]
+        out[key("W", layer)] = make_W(rng, n, n_prev)
+        out[key("b", layer)] = make_b(rng, n) if make_b else np.zeros((n, 1))
+    return out
+
+
+def i_zeros(layer_dims, seed=0):
+    return _init(layer_dims, seed, lambda rng, n, p: np.zeros((n, p)))
+
+
+def i_unscaled(layer_dims, seed=0):
+    return _init(layer_dims, seed, lambda rng, n, p: rng.standard_normal((n, p)))
+
+
+def i_times_001(layer_dims, seed=0):
+    return _init(layer_dims, seed, lambda rng, n, p: 0.01 * rng.standard_normal((n, p)))
+
+
+def i_random_b(layer_dims, seed=0):
+    return _init(layer_dims, seed, lambda rng, n, p: rng.standard_normal((n, p)) * np.sqrt(2 / p),
+                 lambda rng, n: rng.standard_normal((n, 1)))
+
+
+def i_transposed(layer_dims, seed=0):
+    return _init(layer_dims, seed, lambda rng, n, p: rng.standard_normal((p, n)) * np.sqrt(2 / p))
+
+
+def i_flat_b(layer_dims, seed=0):
+    return _init(layer_dims, seed, lambda rng, n, p: rng.standard_normal((n, p)) * np.sqrt(2 / p),
+                 lambda rng, n: np.zeros(n))
+
+
+def i_no_seed(layer_dims, seed=0):
+    return _init(layer_dims, None, lambda rng, n, p: rng.standard_normal((n, p)) * np.sqrt(2 / p))
+
+
+def i_zero_indexed(layer_dims, seed=0):
+    return _init(layer_dims, seed, lambda rng, n, p: rng.standard_normal((n, p)) * np.sqrt(2 / p),
+                 key=lambda kind, layer: f"{kind}{layer - 1}")
+
+
+def i_same_rows(layer_dims, seed=0):
+    return _init(layer_dims, seed, lambda rng, n, p: np.tile(rng.standard_normal((1, p)) * np.sqrt(2 / p), (n, 1)))
+
+
+def i_positive(layer_dims, seed=0):
+    return _init(layer_dims, seed, lambda rng, n, p: rng.random((n, p)) * np.sqrt(2 / p))
+
+
+def s_no_shift(Z):
+    E = np.exp(Z)
+    return E / E.sum(axis=0, keepdims=True)
+
+
+def s_axis1(Z):
+    E = np.exp(Z - Z.max(axis=1, keepdims=True))
+    return E / E.sum(axis=1, keepdims=True)
+
+
+def s_in_place(Z):
+    Z -= Z.max(axis=0, keepdims=True)
+    E = np.exp(Z)
+    return E / E.sum(axis=0, keepdims=True)
+
+
+def s_no_exp(Z):
+    return Z / Z.sum(axis=0, keepdims=True)
+
+
+def mf_last_hidden(X, parameters, hidden_activation="relu", output_activation="sigmoid"):
+    return _forward(X, parameters, hidden_activation, output_activation,
+                    output_fn=lambda Z: _g(Z, hidden_activation))
+
+
+def mf_off_by_one(X, parameters, hidden_activation="relu", output_activation="sigmoid"):
+    return _forward(X, parameters, hidden_activation, output_activation, stop=1)
+
+
+def mf_output_everywhere(X, parameters, hidden_activation="relu", output_activation="sigmoid"):
+    act = "linear" if output_activation == "softmax" else output_activation
+    return _forward(X, parameters, hidden_activation, output_activation, hidden_fn=lambda Z: _g(Z, act))
+
+
+def mf_cache_A(X, parameters, hidden_activation="relu", output_activation="sigmoid"):
+    return _forward(X, parameters, hidden_activation, output_activation, cache_A=True)
+
+
+def mf_reversed(X, parameters, hidden_activation="relu", output_activation="sigmoid"):
+    return _forward(X, parameters, hidden_activation, output_activation, reverse=True)
+
+
+def mf_softmax_axis1(X, parameters, hidden_activation="relu", output_activation="sigmoid"):
+    return _forward(X, parameters, hidden_activation, output_activation,
+                    output_fn=(s_axis1 if output_activation == "softmax" else None))
+
+
+def mf_no_output_activation(X, parameters, hidden_activation="relu", output_activation="sigmoid"):
+    return _forward(X, parameters, hidden_activation, output_activation, output_fn=lambda Z: Z)
+
+
+def c_array(AL, Y):
+    return -(Y * np.log(AL) + (1 - Y) * np.log(1 - AL)) / Y.shape[1]
+
+
+def c_no_m(AL, Y):
+    return float(-np.sum(Y * np.log(AL) + (1 - Y) * np.log(1 - AL)))
+
+
+def c_sign(AL, Y):
+    return float(np.sum(Y * np.log(AL) + (1 - Y) * np.log(1 - AL)) / Y.shape[1])
+
+
+def c_one_term(AL, Y):
+    return float(-np.sum(Y * np.log(AL)) / Y.shape[1])
+
+
+def c_log10(AL, Y):
+    return float(-np.sum(Y * np.log10(AL) + (1 - Y) * np.log10(1 - AL)) / Y.shape[1])
+
+
+def g_second_sign(AL, Y):
+    return -Y / AL - (1 - Y) / (1 - AL)
+
+
+def g_sign(AL, Y):
+    return Y / AL - (1 - Y) / (1 - AL)
+
+
+def g_over_m(AL, Y):
+    return (-Y / AL + (1 - Y) / (1 - AL)) / Y.shape[1]
+
+
+def mse_no_half(AL, Y):
+    return float(np.sum((AL - Y) ** 2) / Y.shape[1])
+
+
+def mse_np_mean(AL, Y):
+    return float(np.mean((AL - Y) ** 2))
+
+
+def mse_array(AL, Y):
+    return 0.5 * np.sum((AL - Y) ** 2, axis=0, keepdims=True) / Y.shape[1]
+
+
+def mse_no_m(AL, Y):
+    return float(0.5 * np.sum((AL - Y) ** 2))
+
+
+def mg_sign(AL, Y):
+    return Y - AL
+
+
+def mg_over_m(AL, Y):
+    return (AL - Y) / Y.shape[1]
+
+
+def mg_twice(AL, Y):
+    return 2 * (AL - Y)
+
+
+def ce_binary(AL, Y):
+    return float(-np.sum(Y * np.log(AL) + (1 - Y) * np.log(1 - AL)) / Y.shape[1])
+
+
+def ce_mean_km(AL, Y):
+    return float(-np.mean(Y * np.log(AL)))
+
+
+def ce_array(AL, Y):
+    return -np.sum(Y * np.log(AL), axis=0, keepdims=True) / Y.shape[1]
+
+
+def ce_no_m(AL, Y):
+    return float(-np.sum(Y * np.log(AL)))
+
+
+def ce_all_classes(AL, Y):
+    return float(-np.sum(np.log(AL)) / Y.shape[1])
+
+
+def mb_sigma_twice(AL, Y, caches, hidden_activation="relu", output_activation="sigmoid"):
+    dZ_L = (AL - Y) * (_gp(caches[-1][0], "sigmoid") if output_activation == "sigmoid" else 1.0)
+    return _backward(AL, Y, caches, hidden_activation, dZ_L=dZ_L)
+
+
+def mb_last_as_hidden(AL, Y, caches, hidden_activation="relu", output_activation="sigmoid"):
+    return _backward(AL, Y, caches, hidden_activation, dZ_L=(AL - Y) * _gp(caches[-1][0], hidden_activation))
+
+
+def mb_skip_gprime(AL, Y, caches, hidden_activation="relu", output_activation="sigmoid"):
+    return _backward(AL, Y, caches, hidden_activation, hidden_dZ=lambda dA, Z: dA)
+
+
+def mb_gprime_of_A(AL, Y, caches, hidden_activation="relu", output_activation="sigmoid"):
+    return _backward(AL, Y, caches, hidden_activation,
+                     hidden_dZ=lambda dA, Z: dA * _gp(_g(Z, hidden_activation), hidden_activation))
+
+
+def mb_no_m(AL, Y, caches, hidden_activation="relu", output_activation="sigmoid"):
+    m = AL.shape[1]
+    return {k: v * m for k, v in _backward(AL, Y, caches, hidden_activation).items()}
+
+
+def mb_m_in_dA(AL, Y, caches, hidden_activation="relu", output_activation="sigmoid"):
+    return _backward(AL, Y, caches, hidden_activation, dA_scale=1.0 / AL.shape[1])
+
+
+def mb_zero_indexed(AL, Y, caches, hidden_activation="relu", output_activation="sigmoid"):
+    return _backward(AL, Y, caches, hidden_activation, first=0)
+
+
+def mb_param_names(AL, Y, caches, hidden_activation="relu", output_activation="sigmoid"):
+    return _backward(AL, Y, caches, hidden_activation, prefix="")
+
+
+def mb_cache_off_by_one(AL, Y, caches, hidden_activation="relu", output_activation="sigmoid"):
+    L = len(caches)
+    grads = {}
+    dA, grads[f"dW{L}"], grads[f"db{L}"] = ref.layer_backward(AL - Y, caches[L - 1], "linear")
+    for layer in range(L - 1, 0, -1):
+        dA, grads[f"dW{layer}"], grads[f"db{layer}"] = ref.layer_backward(dA, caches[layer], hidden_activation)
+    return grads
+
+
+def u_plus(parameters, grads, learning_rate):
+    return {k: v + learning_rate * grads["d" + k] for k, v in parameters.items()}
+
+
+def u_in_place(parameters, grads, learning_rate):
+    for k in parameters:
+        parameters[k] -= learning_rate * grads["d" + k]
+    return parameters
+
+
+def u_same_dict(parameters, grads, learning_rate):
+    for k in list(parameters):
+        parameters[k] = parameters[k] - learning_rate * grads["d" + k]
+    return parameters
+
+
+def u_no_learning_rate(parameters, grads, learning_rate):
+    return {k: v - grads["d" + k] for k, v in parameters.items()}
+
+
+def u_grad_keys(parameters, grads, learning_rate):
+    return {k: parameters[k[1:]] - learning_rate * v for k, v in grads.items()}
+
+
+def u_weights_only(parameters, grads, learning_rate):
+    return {k: (v - learning_rate * grads["d" + k] if k.startswith("W") else v) for k, v in parameters.items()}
+
+
+def _tied(X, Y, W, b1, b2, hidden_activation, combine, *, gprime=None, swap_b=False, scale=1.0):
+    m = X.shape[1]
+    Z1 = W @ X + b1
+    A1 = _g(Z1, hidden_activation)
+    dZ2 = W @ A1 + b2 - Y
+    derivative = gprime(Z1, A1) if gprime else _gp(Z1, hidden_activation)
+    dZ1 = (W.T @ dZ2) * derivative
+    share1, share2 = dZ1 @ X.T / m, dZ2 @ A1.T / m
+    db1, db2 = dZ1.sum(axis=1, keepdims=True) / m, dZ2.sum(axis=1, keepdims=True) / m
+    if swap_b:
+        db1, db2 = db2, db1
+    return {"dW": scale * combine(share1, share2), "db1": scale * db1, "db2": scale * db2}
+
+
+def t_only_layer2(X, Y, W, b1, b2, hidden_activation="tanh"):
+    return _tied(X, Y, W, b1, b2, hidden_activation, lambda s1, s2: s2)
+
+
+def t_only_layer1(X, Y, W, b1, b2, hidden_activation="tanh"):
+    return _tied(X, Y, W, b1, b2, hidden_activation, lambda s1, s2: s1)
+
+
+def t_average(X, Y, W, b1, b2, hidden_activation="tanh"):
+    return _tied(X, Y, W, b1, b2, hidden_activation, lambda s1, s2: (s1 + s2) / 2)
+
+
+def t_transposed(X, Y, W, b1, b2, hidden_activation="tanh"):
+    return _tied(X, Y, W, b1, b2, hidden_activation, lambda s1, s2: s1 + s2.T)
+
+
+def t_skip_gprime(X, Y, W, b1, b2, hidden_activation="tanh"):
+    return _tied(X, Y, W, b1, b2, hidden_activation, lambda s1, s2: s1 + s2, gprime=lambda Z, A: 1.0)
+
+
+def t_gprime_of_A(X, Y, W, b1, b2, hidden_activation="tanh"):
+    return _tied(X, Y, W, b1, b2, hidden_activation, lambda s1, s2: s1 + s2,
+                 gprime=lambda Z, A: _gp(A, hidden_activation))
+
+
+def t_swap_b(X, Y, W, b1, b2, hidden_activation="tanh"):
+    return _tied(X, Y, W, b1, b2, hidden_activation, lambda s1, s2: s1 + s2, swap_b=True)
+
+
+def t_no_m(X, Y, W, b1, b2, hidden_activation="tanh"):
+    return _tied(X, Y, W, b1, b2, hidden_activation, lambda s1, s2: s1 + s2, scale=X.shape[1])
+
+
+# (exercise, mutant, phrase the hidden check's message must contain, or None when no sentence is promised)
+MUTANTS = [
+    ("initialize_parameters", i_zeros, "is all zeros"),
+    ("initialize_parameters", i_unscaled, "unscaled N(0, 1)"),
+    ("initialize_parameters", i_times_001, "a fixed 0.01"),
+    ("initialize_parameters", i_random_b, "should start at zeros"),
+    ("initialize_parameters", i_transposed, "looks transposed"),
+    ("initialize_parameters", i_flat_b, "must be a column"),
+    ("initialize_parameters", i_no_seed, "use the seed"),
+    ("initialize_parameters", i_zero_indexed, "layer numbers start at 1"),
+    ("initialize_parameters", i_same_rows, "identical rows"),
+    ("initialize_parameters", i_positive, "centred on 0"),
+    ("softmax", s_no_shift, "without the max shift"),
+    ("softmax", s_axis1, "wrong axis"),
+    ("softmax", s_in_place, "changed its input Z"),
+    ("softmax", s_no_exp, "np.exp"),
+    ("model_forward", mf_last_hidden, "treated like the hidden ones"),
+    ("model_forward", mf_off_by_one, "off-by-one"),
+    ("model_forward", mf_output_everywhere, "hidden layers use hidden_activation"),
+    ("model_forward", mf_cache_A, "not A"),
+    ("model_forward", mf_reversed, "layer order"),
+    ("model_forward", mf_softmax_axis1, "wrong axis"),
+    ("model_forward", mf_no_output_activation, "output activation was skipped"),
+    ("compute_cost", c_array, "a cost returned as an array"),
+    ("compute_cost", c_no_m, "is the 1/m missing"),
+    ("compute_cost", c_sign, "opposite sign"),
+    ("compute_cost", c_one_term, "(1 - y) log(1 - ŷ) term is missing"),
+    ("compute_cost", c_log10, "natural logarithm"),
+    ("cost_gradient", g_second_sign, "the second term is +(1 - Y)/(1 - AL)"),
+    ("cost_gradient", g_sign, "opposite sign"),
+    ("cost_gradient", g_over_m, "a 1/m too many"),
+    ("mse_cost", mse_no_half, "the ½ is missing"),
+    ("mse_cost", mse_np_mean, "not by all k·m entries"),
+    ("mse_cost", mse_array, "a cost returned as an array"),
+    ("mse_cost", mse_no_m, "is the 1/m missing"),
+    ("mse_gradient", mg_sign, "opposite sign"),
+    ("mse_gradient", mg_over_m, "a 1/m too many"),
+    ("mse_gradient", mg_twice, "the ½ and the 2 cancel"),
+    ("softmax_cross_entropy", ce_binary, "that is the binary cross-entropy"),
+    ("softmax_cross_entropy", ce_mean_km, "not by all k·m entries"),
+    ("softmax_cross_entropy", ce_array, "a cost returned as an array"),
+    ("softmax_cross_entropy", ce_no_m, "is the 1/m missing"),
+    ("softmax_cross_entropy", ce_all_classes, "only the true class's probability counts"),
+    ("model_backward", mb_sigma_twice, "already includes σ'(Z[L])"),
+    ("model_backward", mb_last_as_hidden, "treated like the hidden ones"),
+    ("model_backward", mb_skip_gprime, "was g'(Z) skipped"),
+    ("model_backward", mb_gprime_of_A, "not A = g(Z)"),
+    ("model_backward", mb_no_m, "is the 1/m missing"),
+    ("model_backward", mb_m_in_dA, "the 1/m belongs to dW and db only"),
+    ("model_backward", mb_zero_indexed, "layer numbers start at 1"),
+    ("model_backward", mb_param_names, "expected exactly the keys"),
+    ("model_backward", mb_cache_off_by_one, "raised"),
+    ("update_parameters", u_plus, "goes against the gradient"),
+    ("update_parameters", u_in_place, "changed its input parameters"),
+    ("update_parameters", u_same_dict, "changed its input parameters"),
+    ("update_parameters", u_no_learning_rate, "the learning rate is missing"),
+    ("update_parameters", u_grad_keys, "expected exactly the keys"),
+    ("update_parameters", u_weights_only, None),
+    ("tied_weights_backward", t_only_layer2, "layer 2's share alone"),
+    ("tied_weights_backward", t_only_layer1, "layer 1's share alone"),
+    ("tied_weights_backward", t_average, "do not average them"),
+    ("tied_weights_backward", t_transposed, "transposed"),
+    ("tied_weights_backward", t_skip_gprime, "was g'(Z1) skipped"),
+    ("tied_weights_backward", t_gprime_of_A, "not A1 = g(Z1)"),
+    ("tied_weights_backward", t_swap_b, "db1 and db2 are swapped"),
+    ("tied_weights_backward", t_no_m, "is the 1/m missing"),
+]
+
+
+def test_at_least_two_mutants_per_exercise():
+    for exercise in CORRECT:
+        assert sum(e == exercise for e, _, _ in MUTANTS) >= 2, exercise
+
+
+@pytest.mark.parametrize("exercise,mutant,phrase", MUTANTS, ids=[m.__name__ for _, m, _ in MUTANTS])
+def test_hidden_check_catches_mutant(exercise, mutant, phrase, capsys):
+    # Several runs: the hidden sizes are random, the verdict must not depend on them.
+    for _ in range(3):
+        with pytest.raises(CheckFailed) as failure:
+            run_hidden(exercise, mutant)
+        if phrase:
+            assert phrase in str(failure.value), str(failure.value)
+    assert capsys.readouterr().err == ""
+
+
+def _visible_catches(exercise, mutant):
+    try:
+        run_visible(exercise, mutant)
+    except CheckFailed:
+        return True
+    return False
+
+
+# Mutants the visible checks cannot see by design: none at present.
+VISIBLE_BLIND = set()
+
+
+def test_visible_checks_catch_the_mutants(capsys):
+    missed = [m.__name__ for e, m, _ in MUTANTS if not _visible_catches(e, m) and m.__name__ not in VISIBLE_BLIND]
+    capsys.readouterr()
+    print(f"visible checks catch {len(MUTANTS) - len(missed)} of {len(MUTANTS)} mutants; missed: {missed}")
+    assert not missed
+    assert capsys.readouterr().err == ""
+
+
+@pytest.mark.parametrize("exercise,mutant,phrase", [
+    ("initialize_parameters", i_zeros, "symmetry"),
+    ("initialize_parameters", i_unscaled, "unscaled N(0, 1)"),
+    ("initialize_parameters", i_times_001, "a fixed 0.01"),
+    ("softmax", s_no_shift, "without the max shift"),
+    ("softmax", s_axis1, "wrong axis"),
+    ("model_forward", mf_last_hidden, "treated like the hidden ones"),
+    ("model_forward", mf_off_by_one, "off-by-one"),
+    ("model_forward", mf_cache_A, "not A"),
+    ("compute_cost", c_array, "a cost returned as an array"),
+    ("compute_cost", c_no_m, "3× too large over 3 examples: is the 1/m missing?"),
+    ("compute_cost", c_one_term, "(1 - y) log(1 - ŷ) term is missing"),
+    ("cost_gradient", g_second_sign, "the second term"),
+    ("mse_cost", mse_np_mean, "not by all k·m entries"),
+    ("mse_cost", mse_no_half, "the ½ is missing"),
+    ("softmax_cross_entropy", ce_binary, "that is the binary cross-entropy"),
+    ("model_backward", mb_sigma_twice, "already includes σ'(Z[L])"),
+    ("model_backward", mb_last_as_hidden, "treated like the hidden ones"),
+    ("model_backward", mb_no_m, "is the 1/m missing"),
+    ("update_parameters", u_plus, "goes against the gradient"),
+    ("update_parameters", u_in_place, "changed its input parameters"),
+    ("tied_weights_backward", t_only_layer2, "layer 2's share alone"),
+    ("tied_weights_backward", t_average, "do not average them"),
+])
+def test_visible_messages_name_the_mistake(exercise, mutant, phrase):
+    with pytest.raises(CheckFailed) as failure:
+        run_visible(exercise, mutant)
+    assert phrase in str(failure.value), str(failure.value)
+
+
+def test_a_wrong_companion_is_not_charged_twice(capsys):
+    """A right function passes its visible check even when the student's function it leans on is wrong; the
+    numerical part is skipped with a note saying which check to make pass first."""
+    checks.check_model_backward(ref.model_backward, mf_last_hidden)
+    assert "make check_model_forward pass" in capsys.readouterr().out
+    checks.check_tied_weights_backward(ref.tied_weights_backward, lambda A, W, b, g: (W @ A, None))
+    assert "tools_from_02" in capsys.readouterr().out
+    checks.check_cost_gradient(ref.cost_gradient, c_array)
+    assert "make check_compute_cost pass" in capsys.readouterr().out
+
+
+def test_unwritten_exercise_says_so():
+    def stub(*args):
+        raise NotImplementedError()
+
+    for exercise in CORRECT:
+        with pytest.raises(CheckFailed, match="not written yet"):
+            run_hidden(exercise, stub)
+        with pytest.raises(CheckFailed, match="not written yet"):
+            run_visible(exercise, stub)
+
+
+@pytest.mark.parametrize("value", [0.5, np.float64(0.5), np.float32(0.5), np.array(0.5), np.array([[0.5]])])
+def test_a_cost_may_be_any_single_number(value):
+    report = checks.Report("cost")
+    assert visible_module.cost_number(report, "J", value) == pytest.approx(0.5)
+    assert report.ok
+
+
+@pytest.mark.parametrize("value", [np.array([[0.5, 0.25]]), "0.5", None])
+def test_a_cost_must_be_one_number(value):
+    report = checks.Report("cost")
+    assert visible_module.cost_number(report, "J", value, m=2) is None
+    assert not report.ok
+
+
+def test_hidden_isolation_uses_the_reference_for_earlier_exercises():
+    namespace = {}
+    exec("import numpy as np\n"  # noqa: S102 - a stand-in for a student's notebook
+         "def softmax(Z):\n    return Z\n"                                   # a wrong softmax of the student
+         "def layer_forward(A_prev, W, b, activation):\n    raise RuntimeError('broken')\n"
+         "def model_forward(X, parameters, hidden_activation='relu', output_activation='sigmoid'):\n"
+         "    caches, A, L = [], X, len(parameters) // 2\n"
+         "    for l in range(1, L + 1):\n"
+         "        act = hidden_activation if l < L else output_activation\n"
+         "        A, cache = layer_forward(A, parameters[f'W{l}'], parameters[f'b{l}'],\n"
+         "                                 'linear' if act == 'softmax' else act)\n"
+         "        if act == 'softmax':\n"
+         "            A = softmax(A)\n"
+         "        caches.append(cache)\n"
+         "    return A, caches\n", namespace)
+    student_softmax = namespace["softmax"]
+    hidden.check_model_forward(namespace["model_forward"])    # passes: the earlier exercises are the reference's
+    assert namespace["softmax"] is student_softmax
+
+
+# --------------------------------------------------------------------------------------------------------
+# Fixtures of the visible checks
+# --------------------------------------------------------------------------------------------------------
+
+def test_visible_fixtures_keep_relu_away_from_its_kink_and_saturate_where_promised():
+    for case in visible_module.BACKWARD_CASES:
+        params, X, _ = visible_module.backward_fixture(case)
+        _, _, hidden_activation, output, _, shift = case
+        AL, caches = ref.model_forward(X, params, hidden_activation, output)
+        if hidden_activation == "relu":
+            assert all(np.abs(c[0]).min() >= 0.02 for c in caches[:-1]), case
+        assert (shift > 0) == bool(np.any(AL == 1.0)), case
+    for n, m, hidden_activation, seed in visible_module.TIED_CASES:
+        X, _, W, b1, _ = visible_module.tied_fixture(n, m, seed)
+        if hidden_activation == "relu":
+            assert np.abs(W @ X + b1).min() >= 0.02
+    Z1 = visible_module.PARAMS_NET["W1"] @ visible_module.X_NET + visible_module.PARAMS_NET["b1"]
+    assert np.array_equal(Z1, visible_module.Z1_NET)
+    A1 = np.maximum(Z1, 0)
+    assert np.array_equal(A1, visible_module.A1_NET)
+    assert np.allclose(visible_module.PARAMS_NET["W2"] @ A1 + visible_module.PARAMS_NET["b2"], visible_module.Z2_NET)
+    assert np.allclose(visible_module.PARAMS_NET3["W2"] @ A1 + visible_module.PARAMS_NET3["b2"],
+                       visible_module.Z2_NET3)
+    assert np.allclose(ref.softmax(visible_module.Z_SOFT), visible_module.P_SOFT)
+    assert visible_module.J_MSE == pytest.approx(ref.mse_cost(visible_module.AL_MSE, visible_module.Y_MSE))
+    assert visible_module.J_CCE == pytest.approx(ref.softmax_cross_entropy(visible_module.P_SOFT,
+                                                                           visible_module.Y_CCE))
+    new = ref.update_parameters(visible_module.PARAMS_UPD, visible_module.GRADS_UPD, 0.1)
+    assert all(np.allclose(new[k], visible_module.NEW_UPD[k]) for k in new)
+
+
+# --------------------------------------------------------------------------------------------------------
+# Data sets and plots
+# --------------------------------------------------------------------------------------------------------
+
+def test_datasets_are_column_major_and_seeded():
+    for make, out_rows in [(datasets.make_moons, 1), (datasets.make_xor_blobs, 1), (datasets.make_spirals, 3)]:
+        X, Y = make(m=101, seed=4)
+        assert X.shape == (2, 101) and Y.shape == (out_rows, 101) and X.dtype == Y.dtype == np.float64
+        X2, Y2 = make(m=101, seed=4)
+        assert np.array_equal(X, X2) and np.array_equal(Y, Y2)
+        assert not np.array_equal(X, make(m=101, seed=5)[0])
+        assert set(np.unique(Y)) == {0.0, 1.0}
+    _, Y = datasets.make_spirals(m=90, k=3, seed=0)
+    assert np.all(Y.sum(axis=0) == 1) and np.array_equal(np.bincount(datasets.labels_of(Y)), [30, 30, 30])
+    X, Y = datasets.make_wave(m=20, seed=0)
+    assert X.shape == Y.shape == (1, 20)
+
+
+def test_plots_draw_what_they_are_given(capsys):
+    import matplotlib.pyplot as plt
+
+    from course.plotting import deep_network as plots
+
+    X, Y = datasets.make_moons(m=40, seed=0)
+    params = ref.initialize_parameters([2, 4, 1])
+    plots.plot_dataset(X, Y)
+    plots.plot_decision_boundary(lambda P: ref.model_forward(P, params)[0], X, Y, resolution=30)
+    Xs, Ys = datasets.make_spirals(m=30, seed=0)
+    params3 = ref.initialize_parameters([2, 4, 3])
+    plots.plot_decision_boundary(lambda P: ref.model_forward(P, params3, "relu", "softmax")[0], Xs, Ys,
+                                 resolution=30)
+    plots.plot_costs([1.0, 0.5, 0.2], every=10)
+    plots.plot_costs({"a": [1.0, 0.5], "b": [1.0, 1.0]})
+    plots.plot_training([1.0, 0.5], lambda P: ref.model_forward(P, params)[0], X, Y)
+    plots.plot_curves(np.arange(3), {"x": [1.0, np.nan, 3.0]}, "x", "y", logy=True, styles={"x": "-"})
+    Xw, Yw = datasets.make_wave(m=10)
+    plots.plot_fit(lambda P: P * 0.0, Xw, Yw)
+    plots.plot_weight_paths({"run": [np.zeros((2, 3)), np.ones((2, 3))]})
+    plt.close("all")
+    assert capsys.readouterr().err == ""
+
+
+# --------------------------------------------------------------------------------------------------------
+# The notebook's own solution cells (no kernel: their code is run in a plain namespace)
+# --------------------------------------------------------------------------------------------------------
+
+def _notebook_namespace():
+    cells = json.loads(NOTEBOOK.read_text(encoding="utf-8"))["cells"]
+    namespace = {"np": np}
+    for cell in cells:
+        meta = cell.get("metadata", {}).get("nbgrader", {})
+        if cell["cell_type"] == "code" and (meta.get("solution") or meta.get("grade_id") == "activation_dispatch"):
+            exec("".join(cell["source"]), namespace)  # noqa: S102 - our own notebook
+    return namespace
+
+
+def test_notebook_solutions_pass_every_check(capsys):
+    namespace = _notebook_namespace()
+    for exercise in CORRECT:
+        fn = namespace[exercise]
+        run_hidden(exercise, fn)
+        run_visible(exercise, fn, [namespace[name] for name in COMPANION.get(exercise, [])])
+    assert capsys.readouterr().err == ""
+
+
+def test_notebook_test_cells_are_the_prescribed_text():
+    cells = json.loads(NOTEBOOK.read_text(encoding="utf-8"))["cells"]
+    points = {}
+    for cell in cells:
+        meta = cell.get("metadata", {}).get("nbgrader", {})
+        if not meta.get("grade"):
+            continue
+        name = meta["grade_id"].removeprefix("test_")
+        extra = "".join(f", {c}" for c in COMPANION.get(name, []))
+        assert "".join(cell["source"]) == (
+            f"from course.checks import check_{name}\n\ncheck_{name}({name}{extra})\n### BEGIN HIDDEN TESTS\n"
+            f"from autograder.hidden import check_{name} as hidden_check\n\nhidden_check({name})\n"
+            "### END HIDDEN TESTS")
+        points[name] = meta["points"]
+    assert points == {"initialize_parameters": 1, "softmax": 2, "model_forward": 3, "compute_cost": 1,
+                      "cost_gradient": 1, "mse_cost": 1, "mse_gradient": 1, "softmax_cross_entropy": 1,
+                      "model_backward": 4, "update_parameters": 1, "tied_weights_backward": 3}
+    assert sum(points.values()) == 19
