@@ -65,10 +65,19 @@ CLEO_MISTAKES = {
             "    return parameters\n"
         ),
     },
+    "04_gradient_checking": {
+        # divides by ||a|| only: not symmetric, and 0/0 when both are zero
+        "relative_error": "def relative_error(a, b):\n    return float(np.linalg.norm(a - b) / np.linalg.norm(a))\n",
+    },
+    "05_application": {
+        # counts the right answers instead of their share
+        "accuracy": "def accuracy(predictions, labels):\n    return float(np.sum(predictions == labels))\n",
+    },
 }
 
 # What cleo's mistakes must cost her, by assignment (ada gets full marks, ben 0).
-EXPECTED_LOST_BY_CLEO = {"01_single_example": 1 + 1 + 3, "02_vectorized": 4 + 2, "03_deep_network": 2 + 1 + 1}
+EXPECTED_LOST_BY_CLEO = {"01_single_example": 1 + 1 + 3, "02_vectorized": 4 + 2, "03_deep_network": 2 + 1 + 1,
+                         "04_gradient_checking": 1, "05_application": 1}
 
 
 def completed(release_nb, source_nb):

@@ -16,6 +16,7 @@ _BUILDING_BLOCKS = (
     "layer_forward", "layer_backward", "softmax", "compute_cost", "cost_gradient",
     "mse_cost", "mse_gradient", "softmax_cross_entropy", "model_forward", "model_backward",
     "update_parameters", "initialize_parameters",
+    "numerical_gradient", "relative_error", "gradient_check",
 )
 
 

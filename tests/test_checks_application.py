@@ -1,0 +1,260 @@
+"""The checks of 05 "Handwritten digits": visible and hidden checks pass for correct solutions written in several
+ways, the hidden check fails for every mutant (a correct function with one typical mistake) and names the mistake
+where it can, and the visible checks catch most mutants. No kernel is started; the hidden train check trains once on
+the digits (a fraction of a second)."""
+
+import textwrap
+
+import numpy as np
+import pytest
+
+import autograder.reference as ref
+from autograder.hidden import application as hidden
+from autograder.notebooks import grade_id, is_solution_cell, without_markers
+from course.checks import CheckFailed
+from course.checks import application as visible
+
+from .conftest import source_nb
+
+EXERCISES = ["one_hot", "train", "predict", "accuracy"]
+TOOLS = ["sigmoid", "sigmoid_derivative", "relu", "relu_derivative", "tanh_derivative", "activation_forward",
+         "activation_derivative", "layer_forward", "layer_backward", "initialize_parameters", "softmax",
+         "model_forward", "compute_cost", "mse_cost", "softmax_cross_entropy", "model_backward",
+         "update_parameters"]
+
+
+def notebook(source=""):
+    """A namespace like a student's notebook: the earlier tools (the reference's), then `source` run in it."""
+    namespace = {"np": np, **{name: getattr(ref, name) for name in TOOLS}}
+    exec(textwrap.dedent(source), namespace)  # noqa: S102 - test code written here
+    return namespace
+
+
+def run_visible(exercise, namespace):
+    return getattr(visible, f"check_{exercise}")(namespace[exercise])
+
+
+def run_hidden(exercise, namespace):
+    return getattr(hidden, f"check_{exercise}")(namespace[exercise])
+
+
+def notebook_solutions():
+    cells = [c for c in source_nb("05_application").cells if is_solution_cell(c) and grade_id(c) in EXERCISES]
+    return notebook("\n\n".join(without_markers(c.source) for c in cells))
+
+
+ALTERNATIVES = notebook('''
+def one_hot(labels, num_classes):
+    return np.eye(num_classes)[np.asarray(labels, dtype=int)].T
+
+
+def predict(X, parameters):
+    # the argmax of the last layer's Z (softmax keeps the order), read from the cache
+    _, caches = model_forward(X, parameters, "relu", "softmax")
+    return [int(i) for i in caches[-1][0].argmax(axis=0)]          # a list, not an array
+
+
+def accuracy(predictions, labels):
+    right = sum(int(p == l) for p, l in zip(list(predictions), list(labels)))
+    return np.float32(right / len(labels))                         # a NumPy float32 scalar
+
+
+def train(X, Y, layer_dims, learning_rate, num_epochs, batch_size, seed=0):
+    # a while loop over a shuffled index array, in-place shuffle, costs as a NumPy array
+    parameters = initialize_parameters(layer_dims, seed)
+    generator = np.random.default_rng(seed)
+    m = X.shape[1]
+    costs = np.zeros(num_epochs)
+    index = np.arange(m)
+    for epoch in range(num_epochs):
+        generator.shuffle(index)
+        start, total, count = 0, 0.0, 0
+        while start < m:
+            take = index[start:start + batch_size]
+            AL, caches = model_forward(X[:, take], parameters, "relu", "softmax")
+            total += softmax_cross_entropy(AL, Y[:, take])
+            count += 1
+            grads = model_backward(AL, Y[:, take], caches, "relu", "softmax")
+            parameters = {k: v - learning_rate * grads["d" + k] for k, v in parameters.items()}
+            start += batch_size
+        costs[epoch] = total / count
+    return parameters, costs
+''')
+
+SOLUTIONS = {"reference": {name: getattr(ref, name) for name in EXERCISES}, "alternative": ALTERNATIVES}
+
+
+@pytest.mark.parametrize("exercise", EXERCISES)
+@pytest.mark.parametrize("solution", ["reference", "notebook", "alternative"])
+def test_checks_pass_on_correct_solutions(exercise, solution, capfd):
+    namespace = notebook_solutions() if solution == "notebook" else SOLUTIONS[solution]
+    run_visible(exercise, namespace)
+    for _ in range(2 if exercise == "train" else 4):
+        run_hidden(exercise, namespace)
+    assert capfd.readouterr().err == ""
+
+
+def test_reference_reaches_97_percent_quickly():
+    import time
+
+    from course.digits import load_digits
+
+    X_train, y_train, X_test, y_test = load_digits()
+    mean = X_train.mean(axis=1, keepdims=True)
+    start = time.perf_counter()
+    parameters, costs = ref.train(X_train - mean, ref.one_hot(y_train, 10), hidden.DIGITS_DIMS,
+                                  hidden.DIGITS_LEARNING_RATE, hidden.DIGITS_EPOCHS, hidden.DIGITS_BATCH,
+                                  hidden.DIGITS_SEED)
+    assert time.perf_counter() - start < 20
+    assert ref.accuracy(ref.predict(X_test - mean, parameters), y_test) >= 0.97
+    assert len(costs) == hidden.DIGITS_EPOCHS and costs[-1] < costs[0]
+
+
+def test_worked_predict_example():
+    assert np.array_equal(ref.predict(visible.PREDICT_X, visible.PREDICT_PARAMETERS), visible.PREDICT_LABELS)
+    for sentence, wrong in visible.PREDICT_MISTAKES.items():
+        assert not np.array_equal(wrong, visible.PREDICT_LABELS), sentence
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Mutants: (exercise, label, source, phrase the hidden check must say, a tuple of alternatives, or None)
+# ---------------------------------------------------------------------------------------------------------------
+
+MUTANTS = [
+    ("one_hot", "rows are examples", '''
+def one_hot(labels, num_classes):
+    return np.eye(num_classes)[np.asarray(labels, dtype=int)]''', "transpose"),
+    ("one_hot", "k from the labels", '''
+def one_hot(labels, num_classes):
+    labels = np.asarray(labels, dtype=int)
+    return np.eye(labels.max() + 1)[:, labels]''', "num_classes rows"),
+    ("one_hot", "row label - 1", '''
+def one_hot(labels, num_classes):
+    labels = np.asarray(labels, dtype=int)
+    return np.eye(num_classes)[:, labels - 1]''', "row c - 1"),
+    ("one_hot", "ones up to the label", '''
+def one_hot(labels, num_classes):
+    labels = np.asarray(labels, dtype=int)
+    return (np.arange(num_classes)[:, None] <= labels[None, :]).astype(float)''', "a single 1 per column"),
+
+    ("predict", "argmax over examples", '''
+def predict(X, parameters):
+    AL, _ = model_forward(X, parameters, "relu", "softmax")
+    return AL.argmax(axis=1)''', "axis=0"),
+    ("predict", "tanh hidden layers", '''
+def predict(X, parameters):
+    AL, _ = model_forward(X, parameters, "tanh", "softmax")
+    return AL.argmax(axis=0)''', "ReLU"),
+    ("predict", "sigmoid hidden layers", '''
+def predict(X, parameters):
+    AL, _ = model_forward(X, parameters, "sigmoid", "softmax")
+    return AL.argmax(axis=0)''', "ReLU"),
+    ("predict", "keepdims", '''
+def predict(X, parameters):
+    AL, _ = model_forward(X, parameters, "relu", "softmax")
+    return np.argmax(AL, axis=0).reshape(1, -1)''', "1-D array"),
+    ("predict", "argmin", '''
+def predict(X, parameters):
+    AL, _ = model_forward(X, parameters, "relu", "softmax")
+    return AL.argmin(axis=0)''', ("argmin", "e.g.")),
+    ("predict", "probabilities", '''
+def predict(X, parameters):
+    AL, _ = model_forward(X, parameters, "relu", "softmax")
+    return AL.max(axis=0)''', "not probabilities"),
+
+    ("accuracy", "percentage", '''
+def accuracy(predictions, labels):
+    return 100.0 * float(np.mean(np.asarray(predictions) == np.asarray(labels)))''', "percentage"),
+    ("accuracy", "count", '''
+def accuracy(predictions, labels):
+    return float(np.sum(np.asarray(predictions) == np.asarray(labels)))''', "divide"),
+    ("accuracy", "error rate", '''
+def accuracy(predictions, labels):
+    return float(np.mean(np.asarray(predictions) != np.asarray(labels)))''', "error rate"),
+    ("accuracy", "broadcast to (m, m)", '''
+def accuracy(predictions, labels):
+    return float(np.mean(np.asarray(predictions).reshape(-1, 1) == np.asarray(labels)))''', None),
+]
+
+TRAIN = '''
+def train(X, Y, layer_dims, learning_rate, num_epochs, batch_size, seed=0):
+    parameters = initialize_parameters(layer_dims, seed=SEED)
+    rng = np.random.default_rng(seed)
+    m = X.shape[1]
+    costs = []
+    for _ in range(num_epochs):
+        order = ORDER
+        epoch = []
+        for start in range(0, STOP, batch_size):
+            batch = order[start:start + batch_size]
+            Xb, Yb = X[:, batch], Y[:, YBATCH]
+            AL, caches = model_forward(Xb, parameters, "relu", "softmax")
+            COST_BEFORE
+            grads = model_backward(AL, Yb, caches, "relu", "softmax")
+            UPDATE
+            COST_AFTER
+        costs.append(EPOCH_COST)
+    return parameters, costs
+'''
+TRAIN_RIGHT = {"SEED": "seed", "ORDER": "rng.permutation(m)", "STOP": "m", "YBATCH": "batch",
+               "COST_BEFORE": "epoch.append(softmax_cross_entropy(AL, Yb))",
+               "UPDATE": "parameters = update_parameters(parameters, grads, learning_rate)", "COST_AFTER": "pass",
+               "EPOCH_COST": "float(np.mean(epoch))"}
+
+
+def train_mutant(**changes):
+    source = TRAIN
+    for key, value in {**TRAIN_RIGHT, **changes}.items():
+        source = source.replace(key, value)
+    return source
+
+
+MUTANTS += [
+    ("train", "last batch skipped", train_mutant(STOP="(m // batch_size) * batch_size"), "last, smaller batch"),
+    ("train", "Y not shuffled with X", train_mutant(YBATCH="start:start + batch_size"), None),
+    ("train", "update not kept", train_mutant(UPDATE="update_parameters(parameters, grads, learning_rate)"),
+     "never change"),
+    ("train", "cost after the update", train_mutant(
+        COST_BEFORE="pass",
+        COST_AFTER="epoch.append(softmax_cross_entropy(model_forward(Xb, parameters, 'relu', 'softmax')[0], Yb))"),
+     "before its update"),
+    ("train", "seed ignored", train_mutant(SEED="0"), "seed argument seems ignored"),
+    ("train", "sum of batch costs", train_mutant(EPOCH_COST="float(np.sum(epoch))"), "not their sum"),
+    ("train", "cost of the last batch", train_mutant(EPOCH_COST="float(epoch[-1])"), "not the last one's"),
+    ("train", "global random generator", train_mutant(ORDER="np.random.permutation(m)"), "same seed"),
+    ("train", "sigmoid output (the defaults)", train_mutant().replace(', "relu", "softmax")', ")"), None),
+    ("train", "no learning rate", train_mutant(UPDATE="parameters = update_parameters(parameters, grads, 1.0)"),
+     None),
+]
+
+# Mutants the visible checks are not expected to catch, with the reason.
+VISIBLE_MISSES = {
+    # with all examples alike the cost of a step equals the cost before the next one: the invariant cannot see it
+    "train: cost after the update",
+    # the model trains a sigmoid output whose cost still falls on the clouds; only the reference can tell
+    "train: sigmoid output (the defaults)",
+}
+
+
+@pytest.mark.parametrize("exercise, label, source, phrase", MUTANTS, ids=[f"{m[0]}: {m[1]}" for m in MUTANTS])
+def test_hidden_check_fails_on_mutant(exercise, label, source, phrase, capfd):
+    namespace = notebook(source)
+    for _ in range(2 if exercise == "train" else 3):
+        with pytest.raises(CheckFailed) as failure:
+            run_hidden(exercise, namespace)
+        if phrase:  # one phrase, or a tuple of phrases any of which will do
+            assert any(p in str(failure.value) for p in ((phrase,) if isinstance(phrase, str) else phrase)), \
+                str(failure.value)
+    assert capfd.readouterr().err == ""
+
+
+def test_visible_checks_catch_the_mutants(capfd):
+    missed = []
+    for exercise, label, source, _ in MUTANTS:
+        try:
+            run_visible(exercise, notebook(source))
+        except CheckFailed:
+            continue
+        missed.append(f"{exercise}: {label}")
+    assert capfd.readouterr().err == ""
+    assert set(missed) == VISIBLE_MISSES, missed

@@ -1,0 +1,382 @@
+"""The checks of 04 "Gradient checking": visible and hidden checks pass for correct solutions written in several
+ways, the hidden check fails for every mutant (a correct function with one typical mistake) and names the mistake
+where it can, and the visible checks catch most mutants. Fast: no kernel is started."""
+
+import textwrap
+
+import numpy as np
+import pytest
+
+import autograder.reference as ref
+from autograder.hidden import gradient_checking as hidden
+from autograder.notebooks import grade_id, is_solution_cell, without_markers
+from course.checks import CheckFailed
+from course.checks import gradient_checking as visible
+
+from .conftest import source_nb
+
+EXERCISES = ["numerical_gradient", "relative_error", "gradient_check", "locate_gradient_bug"]
+TOOLS = ["sigmoid", "sigmoid_derivative", "relu", "relu_derivative", "tanh_derivative", "activation_forward",
+         "activation_derivative", "layer_forward", "layer_backward", "initialize_parameters", "softmax",
+         "model_forward", "compute_cost", "mse_cost", "softmax_cross_entropy", "model_backward",
+         "update_parameters", "numerical_gradient", "relative_error"]
+
+
+def notebook(source=""):
+    """A namespace like a student's notebook: the earlier tools (the reference's), then `source` run in it."""
+    namespace = {"np": np, **{name: getattr(ref, name) for name in TOOLS}}
+    exec(textwrap.dedent(source), namespace)  # noqa: S102 - test code written here
+    return namespace
+
+
+def run_visible(exercise, namespace):
+    fn = namespace[exercise]
+    check = getattr(visible, f"check_{exercise}")
+    if exercise == "locate_gradient_bug":
+        return check(fn, namespace["model_backward"])
+    return check(fn)
+
+
+def run_hidden(exercise, namespace):
+    return getattr(hidden, f"check_{exercise}")(namespace[exercise])
+
+
+def notebook_solutions():
+    """The source notebook's solution cells (markers removed), run in one namespace."""
+    cells = [c for c in source_nb("04_gradient_checking").cells if is_solution_cell(c) and grade_id(c) in EXERCISES]
+    return notebook("\n\n".join(without_markers(c.source) for c in cells))
+
+
+ALTERNATIVES = notebook('''
+def numerical_gradient(f, x, epsilon=1e-6):
+    # a flat loop over x.size, a fresh step array per entry, no in-place change at all
+    x = np.asarray(x, dtype=float)
+    grad = np.zeros(x.size)
+    for i in range(x.size):
+        step = np.zeros(x.size)
+        step[i] = epsilon
+        step = step.reshape(x.shape)
+        grad[i] = (f(x + step) - f(x - step)) / (2.0 * epsilon)
+    return grad.reshape(x.shape)
+
+
+def relative_error(a, b):
+    a, b = np.ravel(a).astype(float), np.ravel(b).astype(float)
+    top, bottom = np.linalg.norm(a - b), np.linalg.norm(a) + np.linalg.norm(b)
+    return np.array([[top / bottom if bottom > 0 else 0.0]])   # a (1, 1) array where a float is asked
+
+
+COST = {"sigmoid": "compute_cost", "softmax": "softmax_cross_entropy", "linear": "mse_cost"}
+
+
+def gradient_check(parameters, X, Y, hidden_activation="relu", output_activation="sigmoid", epsilon=1e-6):
+    # its own loop (no numerical_gradient), perturbing a private copy in place and restoring exactly
+    cost = globals()[COST[output_activation]]
+    AL, caches = model_forward(X, parameters, hidden_activation, output_activation)
+    grads = model_backward(AL, Y, caches, hidden_activation, output_activation)
+    trial = {k: v.copy() for k, v in parameters.items()}
+    analytic, numeric = [], []
+    for name in sorted(trial):
+        values = trial[name].reshape(-1)
+        for i in range(values.size):
+            kept = values[i]
+            values[i] = kept + epsilon
+            up = cost(model_forward(X, trial, hidden_activation, output_activation)[0], Y)
+            values[i] = kept - epsilon
+            down = cost(model_forward(X, trial, hidden_activation, output_activation)[0], Y)
+            values[i] = kept
+            numeric.append((up - down) / (2 * epsilon))
+        analytic.extend(np.ravel(grads["d" + name]))
+    analytic, numeric = np.array(analytic), np.array(numeric)
+    return float(np.linalg.norm(analytic - numeric) / (np.linalg.norm(analytic) + np.linalg.norm(numeric)))
+
+
+def locate_gradient_bug(backward, parameters, X, Y, hidden_activation="relu", output_activation="sigmoid",
+                        epsilon=1e-6):
+    cost = globals()[COST[output_activation]]
+    AL, caches = model_forward(X, parameters, hidden_activation, output_activation)
+    grads = backward(AL, Y, caches, hidden_activation, output_activation)
+    errors = {}
+    for name, value in parameters.items():
+        f = lambda v, name=name: cost(model_forward(X, {**parameters, name: v}, hidden_activation,
+                                                    output_activation)[0], Y)
+        errors["d" + name] = relative_error(grads["d" + name], numerical_gradient(f, value, epsilon))
+    worst = max(errors, key=errors.get)
+    return worst if errors[worst] > 1e-5 else None
+''')
+
+SOLUTIONS = {"reference": {name: getattr(ref, name) for name in [*EXERCISES, "model_backward"]},
+             "alternative": ALTERNATIVES}
+
+
+@pytest.mark.parametrize("exercise", EXERCISES)
+@pytest.mark.parametrize("solution", ["reference", "notebook", "alternative"])
+def test_checks_pass_on_correct_solutions(exercise, solution, capfd):
+    namespace = notebook_solutions() if solution == "notebook" else SOLUTIONS[solution]
+    run_visible(exercise, namespace)
+    for _ in range(3):  # hidden inputs are fresh every time
+        run_hidden(exercise, namespace)
+    assert capfd.readouterr().err == ""
+
+
+def test_fixtures_keep_away_from_the_kink():
+    for dims, m, hidden_activation, output, seed in visible.CASES + visible.LOCATE_CASES:
+        parameters, X, _ = visible.network(dims, m, hidden_activation, output, seed)
+        _, caches = ref.model_forward(X, parameters, hidden_activation, output)
+        assert min(np.abs(cache[0]).min() for cache in caches[:-1]) > 1e-3
+        if hidden_activation == "relu":
+            assert all(np.all(cache[0].max(axis=1) > 0) for cache in caches[:-1]), "a hidden unit is dead"
+
+
+def test_reference_module_is_restored_after_planting():
+    original = ref.model_backward
+    visible.check_gradient_check(ref.gradient_check)
+    hidden.check_gradient_check(ref.gradient_check)
+    visible.check_locate_gradient_bug(ref.locate_gradient_bug, ref.model_backward)
+    assert ref.model_backward is original
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Mutants: (exercise, label, source, phrase the hidden check must say, a tuple of alternatives, or None)
+# ---------------------------------------------------------------------------------------------------------------
+
+NG = "def numerical_gradient(f, x, epsilon=1e-6):\n"
+MUTANTS = [
+    ("numerical_gradient", "one-sided forward", NG + '''
+    x = np.asarray(x, dtype=float); g = np.zeros_like(x)
+    for i in np.ndindex(x.shape):
+        p = x.copy(); p[i] += epsilon
+        g[i] = (f(p) - f(x.copy())) / epsilon
+    return g''', "one-sided"),
+    ("numerical_gradient", "one-sided backward", NG + '''
+    x = np.asarray(x, dtype=float); g = np.zeros_like(x)
+    for i in np.ndindex(x.shape):
+        q = x.copy(); q[i] -= epsilon
+        g[i] = (f(x.copy()) - f(q)) / epsilon
+    return g''', "one-sided"),
+    ("numerical_gradient", "divides by ε", NG + '''
+    x = np.asarray(x, dtype=float); g = np.zeros_like(x)
+    for i in np.ndindex(x.shape):
+        p, q = x.copy(), x.copy(); p[i] += epsilon; q[i] -= epsilon
+        g[i] = (f(p) - f(q)) / epsilon
+    return g''', "2ε"),
+    ("numerical_gradient", "all entries at once", NG + '''
+    x = np.asarray(x, dtype=float)
+    return np.full(x.shape, (f(x + epsilon) - f(x - epsilon)) / (2 * epsilon))''', "one entry at a time"),
+    ("numerical_gradient", "epsilon ignored", NG + '''
+    x = np.asarray(x, dtype=float); g = np.zeros_like(x); h = 1e-6
+    for i in np.ndindex(x.shape):
+        p, q = x.copy(), x.copy(); p[i] += h; q[i] -= h
+        g[i] = (f(p) - f(q)) / (2 * h)
+    return g''', "epsilon"),
+    ("numerical_gradient", "restores x by arithmetic", NG + '''
+    g = np.zeros_like(x, dtype=float)
+    for i in np.ndindex(x.shape):
+        x[i] += epsilon; up = f(x)
+        x[i] -= 2 * epsilon; down = f(x)
+        x[i] += epsilon
+        g[i] = (up - down) / (2 * epsilon)
+    return g''', "changed its input"),
+    ("numerical_gradient", "no copy", NG + '''
+    g = np.zeros_like(x, dtype=float)
+    for i in np.ndindex(x.shape):
+        p = x; p[i] = p[i] + epsilon; up = f(p)
+        q = x; q[i] = q[i] - epsilon; down = f(q)
+        g[i] = (up - down) / (2 * epsilon)
+    return g''', "0.5×"),
+    ("numerical_gradient", "matrices only", NG + '''
+    x = np.asarray(x, dtype=float); g = np.zeros_like(x)
+    for i in range(x.shape[0]):
+        for j in range(x.shape[1]):
+            p, q = x.copy(), x.copy(); p[i, j] += epsilon; q[i, j] -= epsilon
+            g[i, j] = (f(p) - f(q)) / (2 * epsilon)
+    return g''', "raised"),
+    ("numerical_gradient", "sign flipped", NG + '''
+    x = np.asarray(x, dtype=float); g = np.zeros_like(x)
+    for i in np.ndindex(x.shape):
+        p, q = x.copy(), x.copy(); p[i] += epsilon; q[i] -= epsilon
+        g[i] = (f(q) - f(p)) / (2 * epsilon)
+    return g''', "opposite sign"),
+
+    ("relative_error", "absolute", '''
+def relative_error(a, b):
+    return float(np.linalg.norm(np.ravel(a) - np.ravel(b)))''', "absolute error"),
+    ("relative_error", "divides by ‖a‖", '''
+def relative_error(a, b):
+    a, b = np.ravel(a), np.ravel(b)
+    with np.errstate(all="ignore"):
+        return float(np.linalg.norm(a - b) / np.linalg.norm(a))''', "alone"),
+    ("relative_error", "divides by ‖a + b‖", '''
+def relative_error(a, b):
+    a, b = np.ravel(a), np.ravel(b)
+    with np.errstate(all="ignore"):
+        return float(np.linalg.norm(a - b) / np.linalg.norm(a + b))''', "‖a + b‖"),
+    ("relative_error", "squared norms", '''
+def relative_error(a, b):
+    a, b = np.ravel(a), np.ravel(b)
+    d = np.sum(a ** 2) + np.sum(b ** 2)
+    return 0.0 if d == 0 else float(np.sum((a - b) ** 2) / d)''', "squared"),
+    ("relative_error", "nan for two zeros", '''
+def relative_error(a, b):
+    a, b = np.ravel(a), np.ravel(b)
+    return float(np.linalg.norm(a - b) / (np.linalg.norm(a) + np.linalg.norm(b)))''', "0 / 0"),
+    ("relative_error", "matrix 2-norm", '''
+def relative_error(a, b):
+    a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
+    d = np.linalg.norm(a, 2) + np.linalg.norm(b, 2)
+    return 0.0 if d == 0 else float(np.linalg.norm(a - b, 2) / d)''', None),
+    ("relative_error", "max norm", '''
+def relative_error(a, b):
+    a, b = np.ravel(a), np.ravel(b)
+    d = np.abs(a).max() + np.abs(b).max()
+    return 0.0 if d == 0 else float(np.abs(a - b).max() / d)''', None),
+]
+
+GC_HEAD = '''
+COST = {"sigmoid": compute_cost, "softmax": softmax_cross_entropy, "linear": mse_cost}
+
+
+def _numeric(parameters, X, Y, hidden, output, epsilon, cost=None):
+    cost = cost or COST[output]
+    out = {}
+    for name in parameters:
+        def f(v, name=name):
+            return cost(model_forward(X, dict(parameters, **{name: v}), hidden, output)[0], Y)
+        out["d" + name] = numerical_gradient(f, parameters[name], epsilon)
+    return out
+
+'''
+GC = GC_HEAD + '''
+def gradient_check(parameters, X, Y, hidden_activation="relu", output_activation="sigmoid", epsilon=1e-6):
+    AL, caches = model_forward(X, parameters, hidden_activation, output_activation)
+'''
+MUTANTS += [
+    ("gradient_check", "largest per-parameter error", GC + '''
+    grads = model_backward(AL, Y, caches, hidden_activation, output_activation)
+    num = _numeric(parameters, X, Y, hidden_activation, output_activation, epsilon)
+    return max(relative_error(grads[k], num[k]) for k in num)''', "largest of the per-parameter"),
+    ("gradient_check", "mean per-parameter error", GC + '''
+    grads = model_backward(AL, Y, caches, hidden_activation, output_activation)
+    num = _numeric(parameters, X, Y, hidden_activation, output_activation, epsilon)
+    return float(np.mean([relative_error(grads[k], num[k]) for k in num]))''', "mean of the per-parameter"),
+    ("gradient_check", "weights only", GC + '''
+    grads = model_backward(AL, Y, caches, hidden_activation, output_activation)
+    num = _numeric(parameters, X, Y, hidden_activation, output_activation, epsilon)
+    keys = [k for k in num if k.startswith("dW")]
+    return relative_error(np.concatenate([grads[k].ravel() for k in keys]),
+                          np.concatenate([num[k].ravel() for k in keys]))''', ("the biases too", "found nothing")),
+    ("gradient_check", "always compute_cost", GC + '''
+    grads = model_backward(AL, Y, caches, hidden_activation, output_activation)
+    with np.errstate(all="ignore"):
+        num = _numeric(parameters, X, Y, hidden_activation, output_activation, epsilon, cost=compute_cost)
+    return relative_error(np.concatenate([grads[k].ravel() for k in num]),
+                          np.concatenate([num[k].ravel() for k in num]))''', "the cost must go with the output"),
+    ("gradient_check", "epsilon ignored", GC + '''
+    grads = model_backward(AL, Y, caches, hidden_activation, output_activation)
+    num = _numeric(parameters, X, Y, hidden_activation, output_activation, 1e-6)
+    return relative_error(np.concatenate([grads[k].ravel() for k in num]),
+                          np.concatenate([num[k].ravel() for k in num]))''', "epsilon"),
+    ("gradient_check", "compares the numbers with themselves", GC + '''
+    num = _numeric(parameters, X, Y, hidden_activation, output_activation, epsilon)
+    return relative_error(np.concatenate([num[k].ravel() for k in num]),
+                          np.concatenate([num[k].ravel() for k in num]))''', "found nothing"),
+    ("gradient_check", "orders differ", GC + '''
+    grads = model_backward(AL, Y, caches, hidden_activation, output_activation)
+    num = _numeric(parameters, X, Y, hidden_activation, output_activation, epsilon)
+    return relative_error(np.concatenate([grads[k].ravel() for k in sorted(grads)]),
+                          np.concatenate([num[k].ravel() for k in num]))''', None),
+    ("gradient_check", "activations not passed to model_backward", GC + '''
+    grads = model_backward(AL, Y, caches)
+    num = _numeric(parameters, X, Y, hidden_activation, output_activation, epsilon)
+    return relative_error(np.concatenate([grads[k].ravel() for k in num]),
+                          np.concatenate([num[k].ravel() for k in num]))''', None),
+    ("gradient_check", "perturbs the caller's arrays", GC + '''
+    grads = model_backward(AL, Y, caches, hidden_activation, output_activation)
+    cost = COST[output_activation]
+    analytic, numeric = [], []
+    for name, value in parameters.items():
+        flat = value.reshape(-1)
+        for i in range(flat.size):
+            flat[i] += epsilon
+            up = cost(model_forward(X, parameters, hidden_activation, output_activation)[0], Y)
+            flat[i] -= 2 * epsilon
+            down = cost(model_forward(X, parameters, hidden_activation, output_activation)[0], Y)
+            flat[i] += epsilon
+            numeric.append((up - down) / (2 * epsilon))
+        analytic.extend(grads["d" + name].ravel())
+    return relative_error(np.array(analytic), np.array(numeric))''', "changed its input"),
+]
+
+LB = GC_HEAD + '''
+def locate_gradient_bug(backward, parameters, X, Y, hidden_activation="relu", output_activation="sigmoid",
+                        epsilon=1e-6):
+    AL, caches = model_forward(X, parameters, hidden_activation, output_activation)
+    num = _numeric(parameters, X, Y, hidden_activation, output_activation, epsilon)
+'''
+MUTANTS += [
+    ("locate_gradient_bug", "calls model_backward", LB + '''
+    grads = model_backward(AL, Y, caches, hidden_activation, output_activation)
+    errors = {k: relative_error(grads[k], num[k]) for k in num}
+    worst = max(errors, key=errors.get)
+    return worst if errors[worst] > 1e-5 else None''', "is `backward` (the argument) called"),
+    ("locate_gradient_bug", "parameter's name", LB + '''
+    grads = backward(AL, Y, caches, hidden_activation, output_activation)
+    errors = {k: relative_error(grads[k], num[k]) for k in num}
+    worst = max(errors, key=errors.get)
+    return worst[1:] if errors[worst] > 1e-5 else None''', "not the parameter's"),
+    ("locate_gradient_bug", "first above the line", LB + '''
+    grads = backward(AL, Y, caches, hidden_activation, output_activation)
+    for k in num:
+        if relative_error(grads[k], num[k]) > 1e-5:
+            return k
+    return None''', "the worst gradient"),
+    ("locate_gradient_bug", "threshold 1e-3", LB + '''
+    grads = backward(AL, Y, caches, hidden_activation, output_activation)
+    errors = {k: relative_error(grads[k], num[k]) for k in num}
+    worst = max(errors, key=errors.get)
+    return worst if errors[worst] > 1e-3 else None''', "None returned only when"),
+    ("locate_gradient_bug", "threshold 1e-7", LB + '''
+    grads = backward(AL, Y, caches, hidden_activation, output_activation)
+    errors = {k: relative_error(grads[k], num[k]) for k in num}
+    worst = max(errors, key=errors.get)
+    return worst if errors[worst] > 1e-7 else None''', "the answer is None"),
+    ("locate_gradient_bug", "the best instead of the worst", LB + '''
+    grads = backward(AL, Y, caches, hidden_activation, output_activation)
+    errors = {k: relative_error(grads[k], num[k]) for k in num}
+    worst = max(errors, key=errors.get)
+    return min(errors, key=errors.get) if errors[worst] > 1e-5 else None''', None),
+    ("locate_gradient_bug", "activations not passed to backward", LB + '''
+    grads = backward(AL, Y, caches)
+    errors = {k: relative_error(grads[k], num[k]) for k in num}
+    worst = max(errors, key=errors.get)
+    return worst if errors[worst] > 1e-5 else None''', None),
+]
+
+# Mutants the visible checks are not expected to catch (each has a reason).
+VISIBLE_MISSES = {
+    # the visible networks' weights-only error happens to be close enough to... (none expected)
+}
+
+
+@pytest.mark.parametrize("exercise, label, source, phrase", MUTANTS, ids=[f"{m[0]}: {m[1]}" for m in MUTANTS])
+def test_hidden_check_fails_on_mutant(exercise, label, source, phrase, capfd):
+    namespace = notebook(source)
+    for _ in range(3):  # fresh inputs each time: the mutant must be caught every time
+        with pytest.raises(CheckFailed) as failure:
+            run_hidden(exercise, namespace)
+        if phrase:  # one phrase, or a tuple of phrases any of which will do
+            assert any(p in str(failure.value) for p in ((phrase,) if isinstance(phrase, str) else phrase)), \
+                str(failure.value)
+    assert capfd.readouterr().err == ""
+
+
+def test_visible_checks_catch_the_mutants(capfd):
+    missed = []
+    for exercise, label, source, _ in MUTANTS:
+        try:
+            run_visible(exercise, notebook(source))
+        except CheckFailed:
+            continue
+        missed.append(f"{exercise}: {label}")
+    assert capfd.readouterr().err == ""
+    assert set(missed) == set(VISIBLE_MISSES), missed
