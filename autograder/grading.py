@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from nbgrader.utils import determine_grade
+from nbgrader.utils import determine_grade, setenv
 
 from .notebooks import NotACourseNotebook, grade_id, is_test_cell, read_notebook, source_notebooks
 from .repair import repair
@@ -74,7 +74,8 @@ def _message(cell):
 def execute(nb, workdir, timeout=CELL_TIMEOUT, budget=NOTEBOOK_BUDGET):
     """Execute nb in workdir as nbgrader autograde does with this course's configuration."""
     executor = BudgetedExecute(timeout=timeout, notebook_budget=budget, interrupt_on_timeout=True)
-    executor.preprocess(nb, {"metadata": {"path": str(workdir)}})
+    with setenv(NBGRADER_EXECUTION="autograde"):  # as nbgrader autograde does: visible checks advise only
+        executor.preprocess(nb, {"metadata": {"path": str(workdir)}})
     StderrToStdout().preprocess(nb, {})
     return nb
 

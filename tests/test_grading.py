@@ -44,7 +44,8 @@ def test_the_untouched_release_gets_zero_with_a_reason(name):
     assert [e["grade_id"] for e in grade["exercises"]] == ids
     for exercise in grade["exercises"]:
         assert set(exercise) == {"grade_id", "score", "max_score", "message"}
-        assert "not written yet" in exercise["message"], exercise
+        # the function is a stub, or a tool cell it needs (tools_from_NN) is: either way the message says so
+        assert any(p in exercise["message"] for p in ("not written yet", "is not defined", "tools_from")), exercise
 
 
 def test_table_output_and_a_stderr_warning_does_not_cost_points(tmp_path):

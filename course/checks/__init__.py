@@ -4,6 +4,9 @@ A check prints one line per output when everything is right and raises CheckFail
 with the same table and a hint when something is not.
 """
 
+import functools
+import os
+
 from ._compare import CheckFailed, Report, compare
 from .application import *
 from .deep_network import *
@@ -13,3 +16,27 @@ from .vectorized import *
 
 __all__ = ["CheckFailed", "Report", "compare"]
 __all__ += [name for name in dir() if name.startswith("check_")]
+
+
+def _advisory_while_grading(check):
+    """While nbgrader grades (it sets NBGRADER_EXECUTION=autograde), a visible check reports but does not decide:
+    the hidden check that follows it in the test cell decides, and it judges each exercise on its own (earlier
+    exercises are swapped for right ones), so one mistake costs points once. Students running their notebook see
+    the check fail as usual."""
+
+    @functools.wraps(check)
+    def run(*args, **kwargs):
+        if os.environ.get("NBGRADER_EXECUTION") != "autograde":
+            return check(*args, **kwargs)
+        try:
+            return check(*args, **kwargs)
+        except CheckFailed as failure:
+            print(f"{failure}\n(the visible check, for your information: the grade is the hidden check's)")
+            return None
+
+    return run
+
+
+for _name in __all__:
+    if _name.startswith("check_"):
+        globals()[_name] = _advisory_while_grading(globals()[_name])
