@@ -1,8 +1,10 @@
 """Grading a whole class in parallel: `python -m autograder grade-all ASSIGNMENT [--jobs N] [--student ID ...]`.
 
-Each submission is graded by its own `nbgrader autograde ASSIGNMENT --student=ID` process, N at a time, so the
-gradebook entries, autograded notebooks and everything downstream (`generate_feedback`, `export`, the formgrader)
-are exactly nbgrader's. A fingerprint of each graded submission is kept beside its autograded copy; a re-run
+The class is cut into chunks of a few students, and each chunk is graded by one `nbgrader autograde ASSIGNMENT`
+process (the other students excluded), N processes at a time, so the gradebook entries, autograded notebooks and
+everything downstream (`generate_feedback`, `export`, the formgrader) are exactly nbgrader's, and the cost of
+starting nbgrader is paid once a chunk, not once a student. A chunk that fails is graded again one student at a
+time, so one bad submission cannot take its neighbours down with it. A fingerprint of each graded submission is kept beside its autograded copy; a re-run
 skips submissions that are unchanged and already in the gradebook, unless --force.
 """
 
@@ -83,26 +85,36 @@ def is_up_to_date(course_dir, db_url, assignment, student):
     return recorded == current and _gradebook_score(db_url, assignment, student)[0] is not None
 
 
-def grade_one(course_dir, assignment, student, tries=5):
-    """`nbgrader autograde` for one student in its own process; returns (ok, seconds, last lines of its log)."""
+def grade_chunk(course_dir, assignment, chunk, everyone, tries=5):
+    """`nbgrader autograde` for the students of `chunk` in one process; returns (ok, seconds, error lines)."""
     env = dict(os.environ, OMP_NUM_THREADS="1", OPENBLAS_NUM_THREADS="1", MKL_NUM_THREADS="1")
+    others = ",".join(s for s in everyone if s not in set(chunk))
+    select = [f"--student={chunk[0]}"] if len(chunk) == 1 else [f"--CourseDirectory.student_id_exclude={others}"]
     start = time.monotonic()
-    folder = Path(course_dir) / "submitted" / student / assignment
-    before = fingerprint(folder)
+    before = {s: fingerprint(Path(course_dir) / "submitted" / s / assignment) for s in chunk}
     for attempt in range(tries):
-        done = subprocess.run([sys.executable, "-m", "nbgrader", "autograde", assignment, f"--student={student}",
-                               "--force", "--log-level=WARN"], cwd=course_dir, capture_output=True, text=True,
-                              env=env, check=False)
+        done = subprocess.run([sys.executable, "-m", "nbgrader", "autograde", assignment, *select, "--force",
+                               "--log-level=WARN"], cwd=course_dir, capture_output=True, text=True, env=env,
+                              check=False)
         log = done.stdout + done.stderr
         if done.returncode == 0 or LOCKED not in log:
             break
         time.sleep(0.5 * (attempt + 1))  # another worker was writing to the SQLite gradebook
     if done.returncode == 0:
-        state = _state_path(course_dir, assignment, student)
-        state.parent.mkdir(parents=True, exist_ok=True)
-        state.write_text(json.dumps({"fingerprint": before}))
-    tail = "\n".join(line for line in log.splitlines() if "[AutogradeApp | ERROR]" in line or "Error" in line)
-    return done.returncode == 0, time.monotonic() - start, tail[-800:]
+        for student, print_ in before.items():
+            state = _state_path(course_dir, assignment, student)
+            state.parent.mkdir(parents=True, exist_ok=True)
+            state.write_text(json.dumps({"fingerprint": print_}))
+    errors = "\n".join(line for line in log.splitlines() if "ERROR" in line or "Error" in line)
+    return done.returncode == 0, time.monotonic() - start, errors[-800:]
+
+
+def chunks_of(students, jobs, largest=8):
+    """Contiguous chunks, about len/jobs long but at most `largest`, so work spreads and progress shows."""
+    if not students:
+        return []
+    size = max(1, min(largest, -(-len(students) // jobs)))
+    return [students[i:i + size] for i in range(0, len(students), size)]
 
 
 class Progress:
@@ -136,15 +148,28 @@ def grade_all(course_dir, assignment, jobs=None, students=None, force=False, pro
             outcomes[student] = Outcome(student, "skipped", detail="unchanged since it was graded")
         else:
             todo.append(student)
+    jobs = jobs or os.cpu_count() or 1
     bar = Progress(len(todo)) if progress and todo else None
-    with ThreadPoolExecutor(max_workers=jobs or os.cpu_count() or 1) as pool:
-        futures = {pool.submit(grade_one, course_dir, assignment, s): s for s in todo}
-        for future in as_completed(futures):
-            student = futures[future]
-            ok, seconds, tail = future.result()
-            outcomes[student] = Outcome(student, "graded" if ok else "failed", seconds, detail=tail)
+
+    def record(chunk, ok, seconds, errors):
+        for student in chunk:
+            outcomes[student] = Outcome(student, "graded" if ok else "failed", seconds / len(chunk), detail=errors)
             if bar:
                 bar.step(outcomes[student])
+
+    with ThreadPoolExecutor(max_workers=jobs) as pool:
+        futures = {pool.submit(grade_chunk, course_dir, assignment, c, everyone): c for c in chunks_of(todo, jobs)}
+        retry = []
+        for future in as_completed(futures):
+            chunk = futures[future]
+            ok, seconds, errors = future.result()
+            if ok or len(chunk) == 1:
+                record(chunk, ok, seconds, errors)
+            else:
+                retry += [[student] for student in chunk]
+        singles = {pool.submit(grade_chunk, course_dir, assignment, c, everyone): c for c in retry}
+        for future in as_completed(singles):
+            record(singles[future], *future.result())
     for outcome in outcomes.values():
         outcome.score, outcome.max_score = _gradebook_score(db_url, assignment, outcome.student)
     return [outcomes[s] for s in everyone]

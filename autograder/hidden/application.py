@@ -10,14 +10,12 @@ update_parameters).
 
 from __future__ import annotations
 
-import contextlib
 import math
 import time
-import warnings
 
 import numpy as np
 
-from course.checks._call import call, unpack
+from course.checks._call import call, quiet, unpack
 from course.checks._compare import Report
 from course.checks.application import _labels, _number, _one_hot_case
 
@@ -29,19 +27,6 @@ __all__ = ["check_accuracy", "check_one_hot", "check_predict", "check_train"]
 # The hyperparameters of the digits run, the same as in the notebook; inputs centred with the training mean.
 DIGITS_DIMS, DIGITS_LEARNING_RATE, DIGITS_EPOCHS, DIGITS_BATCH, DIGITS_SEED = [64, 64, 10], 0.1, 40, 32, 0
 DIGITS_REQUIRED = 0.95
-
-
-@contextlib.contextmanager
-def _quiet():
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        with np.errstate(all="ignore"):
-            yield
-
-
-def _call(report, fn, args, names):
-    with _quiet():
-        return call(report, fn, args, names)
 
 
 def check_one_hot(one_hot):
@@ -73,7 +58,7 @@ def check_predict(predict):
         for depth in (1, 2, 3):
             parameters, X = _random_classifier(rng, depth)
             want = ref.predict(X, parameters)
-            out = _call(report, predict, (X.copy(), {k: v.copy() for k, v in parameters.items()}), names)
+            out = call(report, predict, (X.copy(), {k: v.copy() for k, v in parameters.items()}), names)
             label = f"{depth} layer{'s' if depth > 1 else ''}, m={X.shape[1]}"
             got = _labels(report, label, out, X.shape[1])
             if got is None:
@@ -100,7 +85,7 @@ def check_accuracy(accuracy):
             if as_float:
                 predictions = predictions.astype(float)
             want = ref.accuracy(predictions, labels)
-            out = _call(report, accuracy, (predictions.copy(), labels.copy()), ["predictions", "labels"])
+            out = call(report, accuracy, (predictions.copy(), labels.copy()), ["predictions", "labels"])
             label = f"m={m}{' (floats)' if as_float else ''}"
             got = _number(report, label, out, "return one number: the share of predictions equal to the labels")
             if got is not None:
@@ -184,7 +169,7 @@ def check_train(train):
         m += 8
         X, labels = rng.standard_normal((n0, m)), rng.integers(0, k, size=m)
         args = (X, ref.one_hot(labels, k), [n0, n1, k], 0.3, 4, m, int(rng.integers(1, 10**6)))
-        got = _call(report, train, _copies(args), names)
+        got = call(report, train, _copies(args), names)
         _compare_run(report, "one batch", got, args, {"init_seed": 0, "no_update": True, "cost_after": True})
 
         # m identical examples: every batch has the same gradient, whatever the shuffle.
@@ -194,7 +179,7 @@ def check_train(train):
         X = np.repeat(rng.standard_normal((n0, 1)), m, axis=1)
         Y = np.repeat(ref.one_hot([int(rng.integers(k))], k), m, axis=1)
         args = (X, Y, [n0, n1, k], 0.2, 3, batch, int(rng.integers(1, 10**6)))
-        got = _call(report, train, _copies(args), names)
+        got = call(report, train, _copies(args), names)
         _compare_run(report, f"{m} alike, batches of {batch}", got, args,
                      {"skip_last": True, "cost_sum": True, "cost_last": True, "cost_after": True})
         # The same seed twice, on distinct examples in several batches: the same result.
@@ -202,7 +187,7 @@ def check_train(train):
         m = int(rng.integers(20, 40))
         X, labels = rng.standard_normal((n0, m)), rng.integers(0, k, size=m)
         args = (X, ref.one_hot(labels, k), [n0, n1, k], 0.2, 2, int(rng.integers(3, 8)), int(rng.integers(1, 10**6)))
-        runs = [_call(report, train, _copies(args), names) for _ in range(2)]
+        runs = [call(report, train, _copies(args), names) for _ in range(2)]
         try:
             same = all(np.array_equal(np.asarray(runs[0][0][name]), np.asarray(runs[1][0][name]))
                        for name in runs[0][0])
@@ -222,11 +207,11 @@ def check_train(train):
         args = (X_train - mean, ref.one_hot(y_train, 10), list(DIGITS_DIMS), DIGITS_LEARNING_RATE, DIGITS_EPOCHS,
                 DIGITS_BATCH, DIGITS_SEED)
         start = time.perf_counter()
-        got = _call(report, train, _copies(args), names)
+        got = call(report, train, _copies(args), names)
         seconds = time.perf_counter() - start
         parameters, _ = unpack(report, got, ["parameters", "costs"])
         try:
-            with _quiet():
+            with quiet():
                 share = ref.accuracy(ref.predict(X_test - mean, parameters), y_test)
         except Exception as error:  # noqa: BLE001 - a malformed result is reported, not raised
             report.expect("digits", False, f"the parameters could not be used: {type(error).__name__}: {error}",

@@ -13,12 +13,9 @@ model_backward, the costs, and numerical_gradient and relative_error), so only t
 
 from __future__ import annotations
 
-import contextlib
-import warnings
-
 import numpy as np
 
-from course.checks._call import call
+from course.checks._call import call, quiet
 from course.checks._compare import Report
 from course.checks.gradient_checking import (
     LOCATE_THRESHOLD,
@@ -48,19 +45,6 @@ _FORWARD, _BACKWARD, _COSTS = ref.model_forward, ref.model_backward, dict(ref.CO
 PAIRS = [("relu", "sigmoid"), ("tanh", "softmax"), ("sigmoid", "linear"), ("relu", "softmax")]
 
 
-@contextlib.contextmanager
-def _quiet():
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        with np.errstate(all="ignore"):
-            yield
-
-
-def _call(report, fn, args, names):
-    with _quiet():
-        return call(report, fn, args, names)
-
-
 # --------------------------------------------------------------------------------------------------------
 # numerical_gradient
 # --------------------------------------------------------------------------------------------------------
@@ -77,8 +61,8 @@ def check_numerical_gradient(numerical_gradient):
             f = _Scalar(shape, lambda v, w=w, s=s, u=u: np.sum(w * np.sin(v)) + 0.5 * np.sum(s * v ** 2)
                         + np.sum(u * v) ** 2)
             want = w * np.cos(x) + s * x + 2 * np.sum(u * x) * u
-            out = _call(report, numerical_gradient, (f, x.copy()), names[:2])
-            with _quiet():
+            out = call(report, numerical_gradient, (f, x.copy()), names[:2])
+            with quiet():
                 all_at_once = (f(x + 1e-6) - f(x - 1e-6)) / 2e-6
             report.compare(f"smooth {shape}", out, want,
                            mistakes={"divide by 2ε, not ε": 2 * want,
@@ -89,13 +73,13 @@ def check_numerical_gradient(numerical_gradient):
         x = rng.uniform(-2, 2, size=(b, c))
         x[np.abs(x) < 0.2] += 0.5
         cubic = _Scalar(x.shape, lambda v: np.sum(v ** 3))
-        out = _call(report, numerical_gradient, (cubic, x.copy(), eps), names)
+        out = call(report, numerical_gradient, (cubic, x.copy(), eps), names)
         report.compare(f"Σx³ ε={eps:g}", out, 3 * x ** 2 + eps ** 2, mistakes=_cubic_mistakes(x, eps))
 
         k = float(rng.choice([80.0, 100.0, 120.0]))
         x = rng.uniform(-0.02, 0.02, size=(a + 1,))
         steep = _Scalar(x.shape, lambda v: np.sum(np.exp(k * v)) / k)
-        out = _call(report, numerical_gradient, (steep, x.copy()), names[:2])
+        out = call(report, numerical_gradient, (steep, x.copy()), names[:2])
         report.compare(f"steep e^{{{k:g}x}}", out, np.exp(k * x),
                        mistakes={"a one-sided difference: its O(ε) error, ε f''/2, is too large where f curves "
                                  "sharply; use (f(x + ε) - f(x - ε)) / (2ε)":
@@ -122,12 +106,12 @@ def check_relative_error(relative_error):
     hint = "return one number, e.g. float(...)"
     with isolated(relative_error):
         for label, a, b in cases:
-            got = _number(report, label, _call(report, relative_error, (a.copy(), b.copy()), names), hint)
+            got = _number(report, label, call(report, relative_error, (a.copy(), b.copy()), names), hint)
             if got is not None:
                 report.compare(label, got, ref.relative_error(a, b), rtol=1e-6, atol=1e-15,
                                mistakes=_relative_mistakes(a, b))
         zero = np.zeros((c_dim, a_dim))
-        got = _number(report, "both zero", _call(report, relative_error, (zero, zero.copy()), names), hint)
+        got = _number(report, "both zero", call(report, relative_error, (zero, zero.copy()), names), hint)
         if got is not None:
             report.expect("both zero", got == 0.0, f"returned {got}, expected 0.0",
                           "0 / 0 is nan: when ‖a‖ + ‖b‖ is 0 the two are equal, so return 0.0")
@@ -187,7 +171,7 @@ def _wrong_cost_hints(parameters, X, Y, hidden, output, numeric_right):
     for other, cost in _COSTS.items():
         if other == output or (output != "sigmoid" and other == "sigmoid" and np.any((AL <= 0) | (AL >= 1))):
             continue
-        with _quiet():
+        with quiet():
             numeric = {}
             for name, value in parameters.items():
                 def f(v, name=name, cost=cost):
@@ -212,11 +196,11 @@ def check_gradient_check(gradient_check):
             args = (parameters, X, Y) if default else (parameters, X, Y, hidden, output)
             label = f"{hidden}/{output}"
             with planted(gradient_check, "model_backward", _BACKWARD):
-                value = _number(report, label, _call(report, gradient_check, args, names[:len(args)]),
+                value = _number(report, label, call(report, gradient_check, args, names[:len(args)]),
                                 "return one number, the relative error")
             numeric = _numeric(parameters, X, Y, hidden, output)
             if value is not None and not 0 <= value < RIGHT:
-                with _quiet():
+                with quiet():
                     wrong = _wrong_cost_hints(parameters, X, Y, hidden, output, numeric)
                 hint = next((s for s, v in wrong.items() if np.isclose(value, v, rtol=1e-3)),
                             f"model_backward is right here, so the error must be below {RIGHT:g}")
@@ -237,7 +221,7 @@ def check_gradient_check(gradient_check):
             _, wrong = _planted_error(grads, {key: factor})
             with planted(gradient_check, "model_backward", scaled(_BACKWARD, {key: factor})):
                 value = _number(report, f"{label} {key}×{factor:.3g}",
-                                _call(report, gradient_check, (parameters, X, Y, hidden, output), names[:5]),
+                                call(report, gradient_check, (parameters, X, Y, hidden, output), names[:5]),
                                 "return one number")
             if value is not None and value < RIGHT:
                 report.expect(f"{label} {key}×{factor:.3g}", False, f"relative error {value:.2e}",
@@ -257,7 +241,7 @@ def check_gradient_check(gradient_check):
                                       np.concatenate([numeric[k].ravel() for k in keys]))
         with planted(gradient_check, "model_backward", _BACKWARD):
             value = _number(report, f"epsilon={eps:g}",
-                            _call(report, gradient_check, (parameters, X, Y, "tanh", "sigmoid", eps), names),
+                            call(report, gradient_check, (parameters, X, Y, "tanh", "sigmoid", eps), names),
                             "return one number")
         if value is not None:
             ignored = value < expected / 100
@@ -320,7 +304,7 @@ def check_locate_gradient_bug(locate_gradient_bug):
     report = Report("locate_gradient_bug")
     names = ["backward", "parameters", "X", "Y", "hidden_activation", "output_activation"]
     trials = []
-    with _quiet():
+    with quiet():
         while len(trials) < 5:
             hidden, output = PAIRS[int(rng.integers(len(PAIRS)))]
             parameters, X, Y = _fixture(rng, hidden, output)
@@ -357,7 +341,7 @@ def check_locate_gradient_bug(locate_gradient_bug):
     with isolated(locate_gradient_bug):
         for label, backward, parameters, X, Y, hidden, output, expected in trials:
             with planted(locate_gradient_bug, "model_backward", _BACKWARD):
-                answer = _call(report, locate_gradient_bug, (backward, parameters, X, Y, hidden, output), names)
+                answer = call(report, locate_gradient_bug, (backward, parameters, X, Y, hidden, output), names)
             if answer is not None and not isinstance(answer, str):
                 report.expect(label, False, f"returned a {type(answer).__name__}",
                               "return a name such as 'dW2', or None")

@@ -7,12 +7,9 @@ NumPy's floating-point warnings silenced, so that a check never writes to stderr
 
 from __future__ import annotations
 
-import contextlib
-import warnings
-
 import numpy as np
 
-from course.checks._call import call, expect_value_error, unpack
+from course.checks._call import call, expect_value_error, quiet, unpack
 from course.checks._compare import Report
 from course.checks.single_example import XOR_INPUTS, XOR_MISTAKES, XOR_TARGETS, _bias_broadcast
 
@@ -35,14 +32,6 @@ __all__ = [
 ACTIVATIONS = ref.ACTIVATIONS
 
 
-@contextlib.contextmanager
-def _quiet():
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        with np.errstate(all="ignore"):
-            yield
-
-
 # float32 arithmetic is accurate to about 1e-7 per operation (less after a cancellation such as 1 - tanh²).
 # The mistakes these checks look for are off by far more, so an absolute tolerance of 1e-6 accepts float32
 # intermediates and still catches every one of them.
@@ -52,11 +41,6 @@ ATOL = 1e-6
 def _compare(report, name, actual, expected, **kwargs):
     kwargs.setdefault("atol", ATOL)
     return report.compare(name, actual, expected, **kwargs)
-
-
-def _call(report, fn, args, names):
-    with _quiet():
-        return call(report, fn, args, names)
 
 
 def _elementwise(name, fn, reference, wrong):
@@ -69,7 +53,7 @@ def _elementwise(name, fn, reference, wrong):
             z = away_from_zero(rng, shape, margin=0.05) * 3
             if shape != (1, 1):  # always a 0 (relu'(0) = 0), a positive and a negative entry
                 z.flat[0], z.flat[1], z.flat[-1] = 0.0, abs(z.flat[1]), -abs(z.flat[-1])
-            out = _call(report, fn, (z.copy(),), ["z"])
+            out = call(report, fn, (z.copy(),), ["z"])
             _compare(report, f"{name} {shape}", out, reference(z), mistakes=wrong(z))
     report.finish()
 
@@ -126,7 +110,7 @@ def check_neuron_forward(neuron_forward):
         for activation, n in zip(ACTIVATIONS, sizes):
             w, x = rng.standard_normal((n, 1)), rng.standard_normal((n, 1))
             b = float(rng.uniform(0.5, 1.5) * rng.choice([-1.0, 1.0]))
-            y, z = unpack(report, _call(report, neuron_forward, (w.copy(), b, x.copy(), activation), names),
+            y, z = unpack(report, call(report, neuron_forward, (w.copy(), b, x.copy(), activation), names),
                           ["y", "z"])
             y_ref, z_ref = ref.neuron_forward(w, b, x, activation)
             if _one_number(report, f"z {activation}", z, "z is one number: wᵀx adds up the products (w.T @ x)"):
@@ -141,14 +125,14 @@ def check_neuron_forward(neuron_forward):
                          mistakes={f"y = f(z): is the {activation} missing, or (z, y) swapped?": z_ref,
                                    "y is off because z is: is b missing?": g(z_ref - b, activation),
                                    "y is off because z is: b was subtracted": g(z_ref - 2 * b, activation)})
-        with _quiet():
+        with quiet():
             expect_value_error(report, neuron_forward, (w, b, x, "gelu"), names, "gelu")
     report.finish()
 
 
 def check_xor_parameters(xor_parameters):
     report = Report("xor_parameters")
-    params = _call(report, xor_parameters, (), [])
+    params = call(report, xor_parameters, (), [])
     if not isinstance(params, dict):
         report.expect("type", False, type(params).__name__, "return a dict with keys W1, b1, W2, b2")
         report.finish()
@@ -182,7 +166,7 @@ def check_dense_forward_single(dense_forward_single):
     with isolated(dense_forward_single):
         for activation in ACTIVATIONS:
             x, W, b = _random_layer(rng, *distinct_dims(rng, 2, 2, 7))
-            y, cache = unpack(report, _call(report, dense_forward_single, (x.copy(), W.copy(), b.copy(), activation),
+            y, cache = unpack(report, call(report, dense_forward_single, (x.copy(), W.copy(), b.copy(), activation),
                                             names), ["y", "cache"])
             y_ref, (z_ref, *_rest) = ref.dense_forward_single(x, W, b, activation)
             if _bias_broadcast(report, f"y {activation}", y, W.shape[0]):
@@ -196,7 +180,7 @@ def check_dense_forward_single(dense_forward_single):
             _compare(report, f"cache z {activation}", z, z_ref, mistakes={"the cache must hold z, not y": y_ref})
             for label, got, want in (("x", cx, x), ("W", cW, W), ("b", cb, b)):
                 _compare(report, f"cache {label}", got, want)
-        with _quiet():
+        with quiet():
             expect_value_error(report, dense_forward_single, (x, W, b, "elu"), names, "elu")
     report.finish()
 
@@ -230,13 +214,13 @@ def _check_backward(name, fn, reference):
             x, W, b = _random_layer(rng, n_x, n_y)
             cache = (W @ x + b, x, W, b)
             dy = rng.standard_normal((n_y, 1))
-            got = unpack(report, _call(report, fn, (dy.copy(), tuple(c.copy() for c in cache), activation), names),
+            got = unpack(report, call(report, fn, (dy.copy(), tuple(c.copy() for c in cache), activation), names),
                          ["dx", "dW", "db"])
             want = reference(dy, cache, activation)
             mistakes = _wrong_backward(dy, cache, activation, loops=name.endswith("loops"))
             for label, value, expected in zip(("dx", "dW", "db"), got, want):
                 _compare(report, f"{label} {activation}", value, expected, mistakes=mistakes[label])
-        with _quiet():
+        with quiet():
             expect_value_error(report, fn, (dy, cache, "softplus"), names, "softplus")
     report.finish()
 

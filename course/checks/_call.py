@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import copy
+import warnings
 
 import numpy as np
 
@@ -35,6 +37,24 @@ def _describe(value):
     return repr(value)
 
 
+@contextlib.contextmanager
+def quiet():
+    """No warning and no NumPy floating-point message while a student's function runs: nothing may reach stderr,
+    which nbgrader would count as a failure, and a nan or inf is reported by the comparison anyway."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        with np.errstate(all="ignore"):
+            yield
+
+
+def _unwritten_callee(error, fn):
+    """The name of the function that raised NotImplementedError, if it is not fn itself (an earlier exercise)."""
+    traceback, where = error.__traceback__, None
+    while traceback is not None:
+        where, traceback = traceback.tb_frame.f_code.co_name, traceback.tb_next
+    return where if where and where != getattr(fn, "__name__", where) else None
+
+
 def call(report, fn, args, names):
     """Call fn(*args) for the check that `report` belongs to.
 
@@ -52,8 +72,13 @@ def call(report, fn, args, names):
         raise CheckFailed(f"{report.exercise}: expected a function, got {type(fn).__name__}")
     before = [_snapshot(a) for a in args]
     try:
-        result = fn(*args)
+        with quiet():
+            result = fn(*args)
     except NotImplementedError as error:
+        callee = _unwritten_callee(error, fn)
+        if callee:
+            raise CheckFailed(f"{report.exercise} calls {callee}, which is not written yet: write {callee} "
+                              "first (its exercise comes earlier)") from error
         raise CheckFailed(f"{report.exercise} is not written yet: replace `raise NotImplementedError()` "
                           "with your code") from error
     except Exception as error:

@@ -12,9 +12,7 @@ a test cell that writes to stderr.
 
 from __future__ import annotations
 
-import contextlib
 import math
-import warnings
 
 import numpy as np
 
@@ -22,19 +20,6 @@ from ._call import call, unpack
 from ._compare import Report
 
 __all__ = ["check_accuracy", "check_one_hot", "check_predict", "check_train"]
-
-
-@contextlib.contextmanager
-def _quiet():
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        with np.errstate(all="ignore"):
-            yield
-
-
-def _call(report, fn, args, names):
-    with _quiet():
-        return call(report, fn, args, names)
 
 
 def _number(report, label, value, hint):
@@ -73,7 +58,7 @@ WORKED_Y = np.array([[0.0, 1.0, 0.0, 0.0],
 
 
 def _one_hot_case(report, one_hot, labels, k, label, expected=None):
-    out = _call(report, one_hot, (labels.copy(), k), ["labels", "num_classes"])
+    out = call(report, one_hot, (labels.copy(), k), ["labels", "num_classes"])
     if expected is None:
         expected = np.zeros((k, labels.size))
         expected[labels.astype(int), np.arange(labels.size)] = 1.0
@@ -137,7 +122,7 @@ def check_predict(predict):
     names = ["X", "parameters"]
 
     def run(X, parameters, label, expected, mistakes=None):
-        out = _call(report, predict, (X.copy(), {k: v.copy() for k, v in parameters.items()}), names)
+        out = call(report, predict, (X.copy(), {k: v.copy() for k, v in parameters.items()}), names)
         got = _labels(report, label, out, X.shape[1])
         if got is not None:
             report.compare(label, got, expected, mistakes=mistakes)
@@ -166,7 +151,7 @@ def check_accuracy(accuracy):
     for label, predictions, labels, want in ACCURACY_CASES:
         predictions, labels = np.array(predictions), np.array(labels)
         m = labels.size
-        out = _call(report, accuracy, (predictions.copy(), labels.copy()), ["predictions", "labels"])
+        out = call(report, accuracy, (predictions.copy(), labels.copy()), ["predictions", "labels"])
         got = _number(report, label, out, "return one number: the share of predictions equal to the labels")
         if got is not None:
             report.compare(label, got, want, mistakes={
@@ -193,7 +178,7 @@ def blobs(m=60, seed=5):
 
 def _train_call(report, train, args, label):
     names = ["X", "Y", "layer_dims", "learning_rate", "num_epochs", "batch_size", "seed"]
-    result = unpack(report, _call(report, train, args, names), ["parameters", "costs"])
+    result = unpack(report, call(report, train, args, names), ["parameters", "costs"])
     parameters, costs = result
     dims, epochs = args[2], args[4]
     ok = isinstance(parameters, dict)

@@ -13,11 +13,10 @@ a test cell that writes to stderr.
 from __future__ import annotations
 
 import contextlib
-import warnings
 
 import numpy as np
 
-from ._call import call
+from ._call import call, quiet
 from ._compare import CheckFailed, Report
 
 __all__ = [
@@ -29,19 +28,6 @@ __all__ = [
 
 RIGHT, WRONG = 1e-7, 1e-3  # below RIGHT: a correct backward pass; above WRONG: a bug
 LOCATE_THRESHOLD = 1e-5  # locate_gradient_bug answers None when every relative error is below this
-
-
-@contextlib.contextmanager
-def _quiet():
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        with np.errstate(all="ignore"):
-            yield
-
-
-def _call(report, fn, args, names):
-    with _quiet():
-        return call(report, fn, args, names)
 
 
 def _number(report, label, value, hint):
@@ -112,24 +98,24 @@ def check_numerical_gradient(numerical_gradient):
     names = ["f", "x"]
 
     worked = _Scalar(WORKED_X.shape, lambda v: v[0] ** 2 * v[1] + 5 * v[1])
-    out = _call(report, numerical_gradient, (worked, WORKED_X.copy()), names)
+    out = call(report, numerical_gradient, (worked, WORKED_X.copy()), names)
     report.compare("worked (2,)", out, WORKED_GRAD,
                    mistakes={"the two entries are swapped": WORKED_GRAD[::-1],
                              "divide by 2ε, not ε": 2 * WORKED_GRAD})
 
     X = np.array([[-2.0, -0.5, 1.0], [0.25, 1.5, 3.0]])
-    out = _call(report, numerical_gradient, (_Scalar(X.shape, lambda v: np.sum(v ** 3) / 3), X.copy()), names)
+    out = call(report, numerical_gradient, (_Scalar(X.shape, lambda v: np.sum(v ** 3) / 3), X.copy()), names)
     report.compare("ΣX³/3 (2, 3)", out, X ** 2,
                    mistakes={"divide by 2ε, not ε": 2 * X ** 2})
 
     eps = 0.1
     cubic = _Scalar(CUBIC_X.shape, lambda v: np.sum(v ** 3))
-    out = _call(report, numerical_gradient, (cubic, CUBIC_X.copy(), eps), names + ["epsilon"])
+    out = call(report, numerical_gradient, (cubic, CUBIC_X.copy(), eps), names + ["epsilon"])
     report.compare("Σx³ ε=0.1", out, 3 * CUBIC_X ** 2 + eps ** 2, mistakes=_cubic_mistakes(CUBIC_X, eps))
 
     k, x = STEEP_K, STEEP_X
     steep = _Scalar(x.shape, lambda v: np.sum(np.exp(k * v)) / k)
-    out = _call(report, numerical_gradient, (steep, x.copy()), names)
+    out = call(report, numerical_gradient, (steep, x.copy()), names)
     one_sided = np.exp(k * x) * np.expm1(k * 1e-6) / (k * 1e-6)
     report.compare("steep e^{100x}", out, np.exp(k * x),
                    mistakes={"a one-sided difference: its O(ε) error, ε f''/2, is too large where f curves "
@@ -146,7 +132,7 @@ def _relative_mistakes(a, b):
     a, b = np.asarray(a, dtype=np.float64), np.asarray(b, dtype=np.float64)
     na, nb, nd = np.linalg.norm(a), np.linalg.norm(b), np.linalg.norm(a - b)
     out = {}
-    with _quiet():
+    with quiet():
         out["that is the absolute error ‖a - b‖: divide by ‖a‖ + ‖b‖"] = nd
         out["divide by ‖a‖ + ‖b‖, not by ‖a‖ alone"] = nd / na
         out["divide by ‖a‖ + ‖b‖, not by ‖b‖ alone"] = nd / nb
@@ -174,15 +160,15 @@ def check_relative_error(relative_error):
     hint = "return one number, e.g. float(...)"
     for label, a, b, want in RELATIVE_CASES:
         a, b = np.array(a), np.array(b)
-        got = _number(report, label, _call(report, relative_error, (a.copy(), b.copy()), names), hint)
+        got = _number(report, label, call(report, relative_error, (a.copy(), b.copy()), names), hint)
         if got is not None:
             report.compare(label, got, want, rtol=1e-6, atol=1e-15, mistakes=_relative_mistakes(a, b))
         if label == "(2, 2)":
-            swapped = _number(report, "symmetric", _call(report, relative_error, (b.copy(), a.copy()), names), hint)
+            swapped = _number(report, "symmetric", call(report, relative_error, (b.copy(), a.copy()), names), hint)
             if got is not None and swapped is not None:
                 report.compare("symmetric", swapped, got, rtol=1e-12, atol=0)
     zero = np.zeros((2, 3))
-    got = _number(report, "both zero", _call(report, relative_error, (zero.copy(), zero.copy()), names), hint)
+    got = _number(report, "both zero", call(report, relative_error, (zero.copy(), zero.copy()), names), hint)
     if got is not None:
         report.expect("both zero", got == 0.0, f"returned {got}, expected 0.0",
                       "0 / 0 is nan: when ‖a‖ + ‖b‖ is 0 the two are equal, so return 0.0")
@@ -278,7 +264,7 @@ def _own_gradients(exercise, model_forward, model_backward, case):
     dims, m, hidden, output, seed = case
     parameters, X, Y = network(dims, m, hidden, output, seed)
     try:
-        with _quiet():
+        with quiet():
             AL, caches = model_forward(X, parameters, hidden, output)
             grads = model_backward(AL, Y, caches, hidden, output)
         return {k: np.asarray(v, dtype=np.float64) for k, v in grads.items()}
@@ -332,7 +318,7 @@ def check_gradient_check(gradient_check):
         default = (hidden, output) == ("relu", "sigmoid")
         args = (parameters, X, Y) if default else (parameters, X, Y, hidden, output)
         label = f"{hidden}/{output}" + (" (defaults)" if default else "")
-        value = _number(report, label, _call(report, gradient_check, args, names[:len(args)]),
+        value = _number(report, label, call(report, gradient_check, args, names[:len(args)]),
                         "return one number, the relative error")
         if value is not None:
             right[label] = value
@@ -349,7 +335,7 @@ def check_gradient_check(gradient_check):
     factors = {"db1": 3.0}
     expected, wrong = _planted_error(_own_gradients("gradient_check", model_forward, model_backward, case), factors)
     with planted(gradient_check, "model_backward", scaled(model_backward, factors)):
-        value = _number(report, "db1 tripled", _call(report, gradient_check, (parameters, X, Y, hidden, output),
+        value = _number(report, "db1 tripled", call(report, gradient_check, (parameters, X, Y, hidden, output),
                                                      names[:5]), "return one number")
     if value is not None and value < RIGHT:
         report.expect("db1 tripled", False, f"relative error {value:.2e}, expected {expected:.3g}",
@@ -358,7 +344,7 @@ def check_gradient_check(gradient_check):
     elif value is not None:
         report.compare("db1 tripled", value, expected, rtol=1e-3, atol=1e-12, mistakes=wrong)
 
-    coarse = _number(report, "epsilon=1e-2", _call(report, gradient_check, (parameters, X, Y, hidden, output, 1e-2),
+    coarse = _number(report, "epsilon=1e-2", call(report, gradient_check, (parameters, X, Y, hidden, output, 1e-2),
                                                   names), "return one number")
     if coarse is not None:
         fine = right.get("tanh/sigmoid", 0.0)
@@ -402,7 +388,7 @@ def check_locate_gradient_bug(locate_gradient_bug, model_backward):
         dims, m, hidden, output, seed = case
         parameters, X, Y = network(dims, m, hidden, output, seed)
         backward = scaled(model_backward, factors) if factors else model_backward
-        answer = _call(report, locate_gradient_bug, (backward, parameters, X, Y, hidden, output), names)
+        answer = call(report, locate_gradient_bug, (backward, parameters, X, Y, hidden, output), names)
         shown = f"{hidden}/{output}, {label}"
         if not factors and answer is not None:
             report.expect(shown, False, f"returned {answer!r}, expected None",

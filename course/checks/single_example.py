@@ -10,13 +10,10 @@ matters shows up as nan or inf and is reported in words).
 
 from __future__ import annotations
 
-import contextlib
-import warnings
-
 import numpy as np
 
-from ._call import call, expect_value_error, unpack
-from ._compare import CheckFailed, Report
+from ._call import call, expect_value_error, quiet, unpack
+from ._compare import Report
 from ._numeric import central_difference
 
 __all__ = [
@@ -64,14 +61,6 @@ _FORWARD = {
 _EPS = 1e-5
 
 
-@contextlib.contextmanager
-def _quiet():
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        with np.errstate(all="ignore"):
-            yield
-
-
 # float32 arithmetic is accurate to about 1e-7 per operation (less after a cancellation such as 1 - tanh²).
 # The mistakes these checks look for are off by far more, so an absolute tolerance of 1e-6 accepts float32
 # intermediates and still catches every one of them.
@@ -81,23 +70,6 @@ ATOL = 1e-6
 def _compare(report, name, actual, expected, **kwargs):
     kwargs.setdefault("atol", ATOL)
     return report.compare(name, actual, expected, **kwargs)
-
-
-def _call(report, fn, args, names):
-    """call() of course.checks._call, silenced, and saying which function is unwritten when fn calls one."""
-    try:
-        with _quiet():
-            return call(report, fn, args, names)
-    except CheckFailed as failure:
-        cause = failure.__cause__
-        if isinstance(cause, NotImplementedError):
-            traceback, where = cause.__traceback__, None
-            while traceback is not None:
-                where, traceback = traceback.tb_frame.f_code.co_name, traceback.tb_next
-            if where and where != getattr(fn, "__name__", where):
-                raise CheckFailed(f"{report.exercise} calls {where}, which is not written yet: write {where} "
-                                  "first (its exercise comes earlier)") from cause
-        raise
 
 
 # Your own functions that a later exercise calls. When one of them is wrong, it loses the points of its own
@@ -119,7 +91,7 @@ def _faulty_own(fn, name, textbook):
     if not callable(own) or own is fn:
         return None
     try:
-        with _quiet():
+        with quiet():
             out = np.asarray(own(_PROBE.copy()), dtype=float)
     except Exception:  # noqa: BLE001 - an own function that fails is reported when fn calls it
         return None
@@ -130,7 +102,7 @@ def _faulty_own(fn, name, textbook):
 def _own_values(own, z):
     """own(z) as a float array, or None if it fails."""
     try:
-        with _quiet():
+        with quiet():
             return np.asarray(own(z.copy()), dtype=float)
     except Exception:  # noqa: BLE001
         return None
@@ -151,7 +123,7 @@ def _note_own(exercise, name):
 
 
 def _elementwise(report, fn, z):
-    out = _call(report, fn, (z.copy(),), ["z"])
+    out = call(report, fn, (z.copy(),), ["z"])
     report.expect("shape", np.shape(out) == z.shape, f"{np.shape(out)} for input {z.shape}",
                   "return an array shaped like z (apply the function elementwise)")
     return np.asarray(out, dtype=float) if np.shape(out) == z.shape else None
@@ -160,7 +132,7 @@ def _elementwise(report, fn, z):
 def _slopes(forward, z):
     """The slope of an elementwise function at every entry of z, by central differences of sum(forward(z))."""
     point = np.array(z, dtype=float)
-    with _quiet():
+    with quiet():
         return central_difference(lambda: float(np.sum(np.asarray(forward(point), dtype=float))), point, eps=_EPS)
 
 
@@ -188,7 +160,7 @@ def check_sigmoid(sigmoid):
                  mistakes={"1/(1 + e^{+z}) is σ(-z): check the sign of z in the exponent": 1 - expected,
                            "σ(z) = 1/(1 + e^{-z}): the 1 + in the denominator is missing": np.exp(z)})
         _compare(report, "σ(-z)", 1.0 - out[0, 1], out[1, 0])
-    big = _call(report, sigmoid, (np.array([[-800.0, 800.0]]),), ["z"])
+    big = call(report, sigmoid, (np.array([[-800.0, 800.0]]),), ["z"])
     _compare(report, "σ(±800)", big, [[0.0, 1.0]], atol=1e-12)
     report.finish()
 
@@ -202,7 +174,7 @@ def _trusted(name, student, textbook, probes):
     float32 (correct to ~1e-7) would give slopes that are off by ~1e-7 / eps.
     """
     try:
-        with _quiet():
+        with quiet():
             pairs = [(np.asarray(student(*args), dtype=float), np.asarray(textbook(*args), dtype=float))
                      for args in probes]
         close = [np.shape(a) == np.shape(e) and np.allclose(a, e, rtol=1e-5, atol=1e-6) for a, e in pairs]
@@ -222,7 +194,7 @@ def check_sigmoid_derivative(sigmoid_derivative, sigmoid):
     """sigma'(0) = 1/4, sigma'(±ln 3) = 3/16, and sigma' matches the slope of your sigmoid."""
     report = Report("sigmoid_derivative")
     z = np.array([[0.0, np.log(3.0), -np.log(3.0)]])
-    out = _call(report, sigmoid_derivative, (z.copy(),), ["z"])
+    out = call(report, sigmoid_derivative, (z.copy(),), ["z"])
     _compare(report, "σ'", out, [[0.25, 3 / 16, 3 / 16]],
              mistakes={"σ'(z) = σ(z)(1 - σ(z)); that is 1 - σ(z)": [[0.5, 0.25, 0.75]],
                        "σ'(z) = σ(z)(1 - σ(z)); that is σ(z)": [[0.5, 0.75, 0.25]],
@@ -261,7 +233,7 @@ def check_tanh_derivative(tanh_derivative):
     """tanh'(0) = 1, tanh'(ln 2) = 16/25 (tanh(ln 2) = 3/5), and tanh' matches the slope of np.tanh."""
     report = Report("tanh_derivative")
     z = np.array([[0.0, np.log(2.0)]])
-    out = _call(report, tanh_derivative, (z.copy(),), ["z"])
+    out = call(report, tanh_derivative, (z.copy(),), ["z"])
     _compare(report, "tanh'", out, [[1.0, 0.64]],
              mistakes={"tanh'(z) = 1 - tanh(z)²; that is tanh(z)²": [[0.0, 0.36]],
                        "tanh'(z) = 1 - tanh(z)², not 1 - z²: apply tanh first": 1 - z ** 2,
@@ -293,7 +265,7 @@ def check_neuron_forward(neuron_forward):
     for activation in ACTIVATIONS:
         g = _FORWARD[activation]
         y_expected = float(g(NEURON_Z))
-        result = _call(report, neuron_forward, (NEURON_W.copy(), b, NEURON_X.copy(), activation), names)
+        result = call(report, neuron_forward, (NEURON_W.copy(), b, NEURON_X.copy(), activation), names)
         y, z = unpack(report, result, ["y", "z"])
         own = _faulty_own(neuron_forward, _OWN_FORWARD.get(activation), g)
         own_y = None if own is None else _own_values(own, np.array([[NEURON_Z]]))
@@ -313,7 +285,7 @@ def check_neuron_forward(neuron_forward):
                      mistakes={f"y = f(z): is the {activation} missing, or (z, y) swapped?": NEURON_Z,
                                "y is off because z is: is b missing?": float(g(NEURON_Z - b)),
                                "y is off because z is: b was subtracted": float(g(NEURON_Z - 2 * b))})
-    with _quiet():
+    with quiet():
         expect_value_error(report, neuron_forward, (NEURON_W, b, NEURON_X, "softplus"), names, "softplus")
     report.finish()
 
@@ -341,7 +313,7 @@ XOR_MISTAKES = {
 def check_xor_parameters(xor_parameters):
     """Runs your parameters as a step-activation 2-2-1 network on the four inputs of XOR."""
     report = Report("xor_parameters")
-    params = _call(report, xor_parameters, (), [])
+    params = call(report, xor_parameters, (), [])
     if not isinstance(params, dict):
         report.expect("type", False, type(params).__name__, "return a dict with keys W1, b1, W2, b2")
         report.finish()
@@ -358,7 +330,7 @@ def check_xor_parameters(xor_parameters):
 
 def _forward_call(report, dense_forward_single, activation):
     args = (X_SMALL.copy(), W_SMALL.copy(), B_SMALL.copy(), activation)
-    return unpack(report, _call(report, dense_forward_single, args, ["x", "W", "b", "activation"]), ["y", "cache"])
+    return unpack(report, call(report, dense_forward_single, args, ["x", "W", "b", "activation"]), ["y", "cache"])
 
 
 def _unpack_cache(report, cache):
@@ -402,7 +374,7 @@ def check_dense_forward_single(dense_forward_single):
                  mistakes={"the cache must hold z (before the activation), not y": g(Z_SMALL)})
     for label, got, want in zip(("x", "W", "b"), parts[1:], (X_SMALL, W_SMALL, B_SMALL)):
         _compare(report, f"cache {label}", got, want)
-    with _quiet():
+    with quiet():
         expect_value_error(report, dense_forward_single, (X_SMALL, W_SMALL, B_SMALL, "swish"),
                            ["x", "W", "b", "activation"], "swish")
     report.finish()
@@ -428,7 +400,7 @@ def _numeric_gradients(forward, activation):
     def cost():
         return float(np.sum(DY_SMALL * np.asarray(forward(x, W, b, activation), dtype=float)))
 
-    with _quiet():
+    with quiet():
         return [central_difference(cost, v, eps=_EPS) for v in (x, W, b)]
 
 
@@ -460,7 +432,7 @@ def _backward_check(name, backward, dense_forward_single):
     names = ["dy", "cache", "activation"]
     for activation in ACTIVATIONS:
         cache = (Z_SMALL.copy(), X_SMALL.copy(), W_SMALL.copy(), B_SMALL.copy())
-        got = unpack(report, _call(report, backward, (DY_SMALL.copy(), cache, activation), names), ["dx", "dW", "db"])
+        got = unpack(report, call(report, backward, (DY_SMALL.copy(), cache, activation), names), ["dx", "dW", "db"])
         expected = _numeric_gradients(forward, activation)
         own = _faulty_own(backward, _OWN_DERIVATIVE.get(activation), _textbook_slope(activation))
         slope = None if own is None else _own_values(own, Z_SMALL)
@@ -473,7 +445,7 @@ def _backward_check(name, backward, dense_forward_single):
         for label, value, want in zip(("dx", "dW", "db"), got, expected):
             _compare(report, f"{label} {activation}", value, want, mistakes=mistakes[label])
     cache = (Z_SMALL.copy(), X_SMALL.copy(), W_SMALL.copy(), B_SMALL.copy())
-    with _quiet():
+    with quiet():
         expect_value_error(report, backward, (DY_SMALL.copy(), cache, "softplus"), names, "softplus")
     report.finish()
 
