@@ -43,7 +43,7 @@ class Grade:
 
 
 def identify_assignment(nb, course_dir, requested=None):
-    """The assignment whose source notebook shares the most test-cell ids with nb (or `requested`)."""
+    """The assignment whose source notebook shares the most cell grade_ids with nb (or `requested`)."""
     sources = source_notebooks(course_dir)
     if requested:
         if requested not in sources:
