@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-import course.checks as checks
+from course import checks
 
 
 def wrong_relu(z):
