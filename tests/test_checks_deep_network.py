@@ -25,6 +25,8 @@ from course import checks, datasets
 from course.checks import CheckFailed
 from course.checks import deep_network as visible_module
 
+from . import mutants
+
 matplotlib.use("Agg")
 
 NOTEBOOK = pathlib.Path(__file__).resolve().parents[1] / "source" / "03_deep_network" / "03_deep_network.ipynb"
@@ -742,27 +744,17 @@ MUTANTS = [
 
 
 def test_at_least_two_mutants_per_exercise():
-    for exercise in CORRECT:
-        assert sum(e == exercise for e, _, _ in MUTANTS) >= 2, exercise
+    mutants.assert_two_per_exercise(CORRECT, MUTANTS)
 
 
 @pytest.mark.parametrize("exercise,mutant,phrase", MUTANTS, ids=[m.__name__ for _, m, _ in MUTANTS])
 def test_hidden_check_catches_mutant(exercise, mutant, phrase, capsys):
-    # Several runs: the hidden sizes are random, the verdict must not depend on them.
-    for _ in range(3):
-        with pytest.raises(CheckFailed) as failure:
-            run_hidden(exercise, mutant)
-        if phrase:
-            assert phrase in str(failure.value), str(failure.value)
+    mutants.assert_hidden_catches(run_hidden, exercise, mutant, phrase)
     assert capsys.readouterr().err == ""
 
 
 def _visible_catches(exercise, mutant):
-    try:
-        run_visible(exercise, mutant)
-    except CheckFailed:
-        return True
-    return False
+    return mutants.visible_catches(run_visible, exercise, mutant)
 
 
 # Mutants the visible checks cannot see by design: none at present.
@@ -819,14 +811,7 @@ def test_a_wrong_companion_is_not_charged_twice(capsys):
 
 
 def test_unwritten_exercise_says_so():
-    def stub(*args):
-        raise NotImplementedError()
-
-    for exercise in CORRECT:
-        with pytest.raises(CheckFailed, match="not written yet"):
-            run_hidden(exercise, stub)
-        with pytest.raises(CheckFailed, match="not written yet"):
-            run_visible(exercise, stub)
+    mutants.assert_unwritten_says_so(CORRECT, run_hidden, run_visible)
 
 
 @pytest.mark.parametrize("value", [0.5, np.float64(0.5), np.float32(0.5), np.array(0.5), np.array([[0.5]])])

@@ -20,6 +20,8 @@ from autograder import reference as ref
 from course import checks
 from course.checks import CheckFailed
 
+from . import mutants
+
 NOTEBOOK = pathlib.Path(__file__).resolve().parents[1] / "source" / "02_vectorized" / "02_vectorized.ipynb"
 NAMES = ("sigmoid", "relu", "tanh", "linear")
 
@@ -475,27 +477,17 @@ MUTANTS = [
 
 
 def test_at_least_two_mutants_per_exercise():
-    for exercise in CORRECT:
-        assert sum(e == exercise for e, _, _ in MUTANTS) >= 2, exercise
+    mutants.assert_two_per_exercise(CORRECT, MUTANTS)
 
 
 @pytest.mark.parametrize("exercise,mutant,phrase", MUTANTS, ids=[m.__name__ for _, m, _ in MUTANTS])
 def test_hidden_check_catches_mutant(exercise, mutant, phrase, capsys):
-    # Several runs: the hidden sizes are random, the verdict must not depend on them.
-    for _ in range(3):
-        with pytest.raises(CheckFailed) as failure:
-            run_hidden(exercise, mutant)
-        if phrase:
-            assert phrase in str(failure.value), str(failure.value)
+    mutants.assert_hidden_catches(run_hidden, exercise, mutant, phrase)
     assert capsys.readouterr().err == ""
 
 
 def _visible_catches(exercise, mutant):
-    try:
-        run_visible(exercise, mutant)
-    except CheckFailed:
-        return True
-    return False
+    return mutants.visible_catches(run_visible, exercise, mutant)
 
 
 def test_visible_checks_catch_the_mutants(capsys):
@@ -534,14 +526,7 @@ def test_a_wrong_forward_is_not_charged_to_the_backward(capsys):
 
 
 def test_unwritten_exercise_says_so():
-    def stub(*args):
-        raise NotImplementedError()
-
-    for exercise in CORRECT:
-        with pytest.raises(CheckFailed, match="not written yet"):
-            run_hidden(exercise, stub)
-        with pytest.raises(CheckFailed, match="not written yet"):
-            run_visible(exercise, stub)
+    mutants.assert_unwritten_says_so(CORRECT, run_hidden, run_visible)
 
 
 def test_hidden_isolation_restores_the_students_names():

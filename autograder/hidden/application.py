@@ -15,9 +15,9 @@ import time
 
 import numpy as np
 
-from course.checks._call import call, quiet, unpack
+from course.checks._call import call, number, quiet, unpack
 from course.checks._compare import Report
-from course.checks.application import _labels, _number, _one_hot_case
+from course.checks.application import _labels, _one_hot_case
 
 from .. import reference as ref
 from ._harness import distinct_dims, fresh_rng, isolated
@@ -87,7 +87,7 @@ def check_accuracy(accuracy):
             want = ref.accuracy(predictions, labels)
             out = call(report, accuracy, (predictions.copy(), labels.copy()), ["predictions", "labels"])
             label = f"m={m}{' (floats)' if as_float else ''}"
-            got = _number(report, label, out, "return one number: the share of predictions equal to the labels")
+            got = number(report, label, out, "return one number: the share of predictions equal to the labels")
             if got is not None:
                 report.compare(label, got, want, mistakes={
                     "accuracy is a share in [0, 1], not a percentage": 100 * want,

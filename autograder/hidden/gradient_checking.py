@@ -15,13 +15,12 @@ from __future__ import annotations
 
 import numpy as np
 
-from course.checks._call import call, quiet
+from course.checks._call import call, number, quiet
 from course.checks._compare import Report
 from course.checks.gradient_checking import (
     LOCATE_THRESHOLD,
     RIGHT,
     _cubic_mistakes,
-    _number,
     _planted_error,
     _relative_mistakes,
     _Scalar,
@@ -106,12 +105,12 @@ def check_relative_error(relative_error):
     hint = "return one number, e.g. float(...)"
     with isolated(relative_error):
         for label, a, b in cases:
-            got = _number(report, label, call(report, relative_error, (a.copy(), b.copy()), names), hint)
+            got = number(report, label, call(report, relative_error, (a.copy(), b.copy()), names), hint)
             if got is not None:
                 report.compare(label, got, ref.relative_error(a, b), rtol=1e-6, atol=1e-15,
                                mistakes=_relative_mistakes(a, b))
         zero = np.zeros((c_dim, a_dim))
-        got = _number(report, "both zero", call(report, relative_error, (zero, zero.copy()), names), hint)
+        got = number(report, "both zero", call(report, relative_error, (zero, zero.copy()), names), hint)
         if got is not None:
             report.expect("both zero", got == 0.0, f"returned {got}, expected 0.0",
                           "0 / 0 is nan: when ‖a‖ + ‖b‖ is 0 the two are equal, so return 0.0")
@@ -196,7 +195,7 @@ def check_gradient_check(gradient_check):
             args = (parameters, X, Y) if default else (parameters, X, Y, hidden, output)
             label = f"{hidden}/{output}"
             with planted(gradient_check, "model_backward", _BACKWARD):
-                value = _number(report, label, call(report, gradient_check, args, names[:len(args)]),
+                value = number(report, label, call(report, gradient_check, args, names[:len(args)]),
                                 "return one number, the relative error")
             numeric = _numeric(parameters, X, Y, hidden, output)
             if value is not None and not 0 <= value < RIGHT:
@@ -220,7 +219,7 @@ def check_gradient_check(gradient_check):
                                           np.concatenate([numeric[k].ravel() for k in keys]))
             _, wrong = _planted_error(grads, {key: factor})
             with planted(gradient_check, "model_backward", scaled(_BACKWARD, {key: factor})):
-                value = _number(report, f"{label} {key}×{factor:.3g}",
+                value = number(report, f"{label} {key}×{factor:.3g}",
                                 call(report, gradient_check, (parameters, X, Y, hidden, output), names[:5]),
                                 "return one number")
             if value is not None and value < RIGHT:
@@ -240,7 +239,7 @@ def check_gradient_check(gradient_check):
         expected = ref.relative_error(np.concatenate([grads[k].ravel() for k in keys]),
                                       np.concatenate([numeric[k].ravel() for k in keys]))
         with planted(gradient_check, "model_backward", _BACKWARD):
-            value = _number(report, f"epsilon={eps:g}",
+            value = number(report, f"epsilon={eps:g}",
                             call(report, gradient_check, (parameters, X, Y, "tanh", "sigmoid", eps), names),
                             "return one number")
         if value is not None:

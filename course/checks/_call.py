@@ -112,3 +112,16 @@ def expect_value_error(report, fn, args, names, bad_value):
         return
     report.expect("bad name", False, f"{bad_value!r} was accepted",
                   "an unknown activation should raise ValueError naming the allowed values")
+
+
+def number(report, label, value, hint):
+    """value as a float if it is one number (a float, a NumPy scalar, a size-1 array), else a failed line."""
+    try:
+        array = np.asarray(value, dtype=np.float64)
+    except (TypeError, ValueError):
+        report.expect(label, False, f"is a {type(value).__name__}, expected a number", hint)
+        return None
+    if array.size != 1:
+        report.expect(label, False, f"has shape {array.shape}, expected one number", hint)
+        return None
+    return float(array.reshape(()))

@@ -16,22 +16,10 @@ import math
 
 import numpy as np
 
-from ._call import call, unpack
+from ._call import call, number, unpack
 from ._compare import Report
 
 __all__ = ["check_accuracy", "check_one_hot", "check_predict", "check_train"]
-
-
-def _number(report, label, value, hint):
-    try:
-        array = np.asarray(value, dtype=np.float64)
-    except (TypeError, ValueError):
-        report.expect(label, False, f"is a {type(value).__name__}, expected a number", hint)
-        return None
-    if array.size != 1:
-        report.expect(label, False, f"has shape {array.shape}, expected one number", hint)
-        return None
-    return float(array.reshape(()))
 
 
 # --------------------------------------------------------------------------------------------------------
@@ -152,7 +140,7 @@ def check_accuracy(accuracy):
         predictions, labels = np.array(predictions), np.array(labels)
         m = labels.size
         out = call(report, accuracy, (predictions.copy(), labels.copy()), ["predictions", "labels"])
-        got = _number(report, label, out, "return one number: the share of predictions equal to the labels")
+        got = number(report, label, out, "return one number: the share of predictions equal to the labels")
         if got is not None:
             report.compare(label, got, want, mistakes={
                 "accuracy is a share in [0, 1], not a percentage": 100 * want,

@@ -16,7 +16,7 @@ import contextlib
 
 import numpy as np
 
-from ._call import call, quiet
+from ._call import call, number, quiet
 from ._compare import CheckFailed, Report
 
 __all__ = [
@@ -28,19 +28,6 @@ __all__ = [
 
 RIGHT, WRONG = 1e-7, 1e-3  # below RIGHT: a correct backward pass; above WRONG: a bug
 LOCATE_THRESHOLD = 1e-5  # locate_gradient_bug answers None when every relative error is below this
-
-
-def _number(report, label, value, hint):
-    """value as a float if it is one number (a float, a NumPy scalar, a size-1 array), else a failed line."""
-    try:
-        array = np.asarray(value, dtype=np.float64)
-    except (TypeError, ValueError):
-        report.expect(label, False, f"is a {type(value).__name__}, expected a number", hint)
-        return None
-    if array.size != 1:
-        report.expect(label, False, f"has shape {array.shape}, expected one number", hint)
-        return None
-    return float(array.reshape(()))
 
 
 # --------------------------------------------------------------------------------------------------------
@@ -160,15 +147,15 @@ def check_relative_error(relative_error):
     hint = "return one number, e.g. float(...)"
     for label, a, b, want in RELATIVE_CASES:
         a, b = np.array(a), np.array(b)
-        got = _number(report, label, call(report, relative_error, (a.copy(), b.copy()), names), hint)
+        got = number(report, label, call(report, relative_error, (a.copy(), b.copy()), names), hint)
         if got is not None:
             report.compare(label, got, want, rtol=1e-6, atol=1e-15, mistakes=_relative_mistakes(a, b))
         if label == "(2, 2)":
-            swapped = _number(report, "symmetric", call(report, relative_error, (b.copy(), a.copy()), names), hint)
+            swapped = number(report, "symmetric", call(report, relative_error, (b.copy(), a.copy()), names), hint)
             if got is not None and swapped is not None:
                 report.compare("symmetric", swapped, got, rtol=1e-12, atol=0)
     zero = np.zeros((2, 3))
-    got = _number(report, "both zero", call(report, relative_error, (zero.copy(), zero.copy()), names), hint)
+    got = number(report, "both zero", call(report, relative_error, (zero.copy(), zero.copy()), names), hint)
     if got is not None:
         report.expect("both zero", got == 0.0, f"returned {got}, expected 0.0",
                       "0 / 0 is nan: when ‖a‖ + ‖b‖ is 0 the two are equal, so return 0.0")
@@ -318,7 +305,7 @@ def check_gradient_check(gradient_check):
         default = (hidden, output) == ("relu", "sigmoid")
         args = (parameters, X, Y) if default else (parameters, X, Y, hidden, output)
         label = f"{hidden}/{output}" + (" (defaults)" if default else "")
-        value = _number(report, label, call(report, gradient_check, args, names[:len(args)]),
+        value = number(report, label, call(report, gradient_check, args, names[:len(args)]),
                         "return one number, the relative error")
         if value is not None:
             right[label] = value
@@ -335,7 +322,7 @@ def check_gradient_check(gradient_check):
     factors = {"db1": 3.0}
     expected, wrong = _planted_error(_own_gradients("gradient_check", model_forward, model_backward, case), factors)
     with planted(gradient_check, "model_backward", scaled(model_backward, factors)):
-        value = _number(report, "db1 tripled", call(report, gradient_check, (parameters, X, Y, hidden, output),
+        value = number(report, "db1 tripled", call(report, gradient_check, (parameters, X, Y, hidden, output),
                                                      names[:5]), "return one number")
     if value is not None and value < RIGHT:
         report.expect("db1 tripled", False, f"relative error {value:.2e}, expected {expected:.3g}",
@@ -344,7 +331,7 @@ def check_gradient_check(gradient_check):
     elif value is not None:
         report.compare("db1 tripled", value, expected, rtol=1e-3, atol=1e-12, mistakes=wrong)
 
-    coarse = _number(report, "epsilon=1e-2", call(report, gradient_check, (parameters, X, Y, hidden, output, 1e-2),
+    coarse = number(report, "epsilon=1e-2", call(report, gradient_check, (parameters, X, Y, hidden, output, 1e-2),
                                                   names), "return one number")
     if coarse is not None:
         fine = right.get("tanh/sigmoid", 0.0)
