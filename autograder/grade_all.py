@@ -32,7 +32,7 @@ LOCKED = "database is locked"
 class Outcome:
     student: str
     status: str  # "graded", "skipped" or "failed"
-    seconds: float = 0.0
+    seconds: float = 0.0  # the student's share of its chunk's wall time (the chunk's time / its size)
     score: float | None = None
     max_score: float | None = None
     detail: str = ""
@@ -178,11 +178,12 @@ def grade_all(course_dir, assignment, jobs=None, students=None, force=False, pro
 def format_summary(assignment, outcomes, seconds):
     width = max([len("student")] + [len(o.student) for o in outcomes])
     lines = [f"{assignment}: {len(outcomes)} submissions in {seconds:.1f} s",
-             f"  {'student':<{width}}  {'score':>11}  {'time':>7}  status"]
+             f"  {'student':<{width}}  {'score':>11}  {'time*':>7}  status"]
     for o in outcomes:
         score = "-" if o.score is None else f"{o.score:g} / {o.max_score:g}"
         lines.append(f"  {o.student:<{width}}  {score:>11}  {o.seconds:>6.1f}s  {o.status}"
                      + (f": {o.detail.splitlines()[-1][:100]}" if o.status == "failed" and o.detail else ""))
+    lines.append("  * time: the student's share of the wall time of its chunk (up to 8 students, one nbgrader run)")
     graded = [o for o in outcomes if o.score is not None]
     if graded:
         mean = sum(o.score for o in graded) / len(graded)
