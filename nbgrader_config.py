@@ -2,7 +2,8 @@
 
 from nbgrader.converters import Autograde
 
-from autograder.robust import BudgetedExecute, RepairingExporter
+from autograder.isolated import IsolatedExecute
+from autograder.robust import RepairingExporter
 from autograder.stderr_to_stdout import StderrToStdout
 
 c = get_config()  # noqa: F821 - provided by nbgrader when it loads this file
@@ -32,7 +33,7 @@ c.Autograde.exporter_class = RepairingExporter
 
 # A warning on stderr must not cost a correct answer its points: move stderr to stdout right after execution.
 _default = list(Autograde.class_traits()["autograde_preprocessors"].default())
-c.Autograde.autograde_preprocessors = [BudgetedExecute, StderrToStdout] + _default[1:]
+c.Autograde.autograde_preprocessors = [IsolatedExecute, StderrToStdout] + _default[1:]
 
 # Students get a clear stub in each solution region.
 c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\nraise NotImplementedError()"}

@@ -75,9 +75,18 @@ CLEO_MISTAKES = {
     },
 }
 
-# What cleo's mistakes must cost her, by assignment (ada gets full marks, ben 0).
-EXPECTED_LOST_BY_CLEO = {"01_single_example": 1 + 1 + 3, "02_vectorized": 4 + 2, "03_deep_network": 2 + 1 + 1,
-                         "04_gradient_checking": 1, "05_application": 1}
+# What cleo's mistakes must cost her, by assignment and exercise (ada gets full marks, ben 0), under the
+# partial-credit rule of autograder/verdict.py: the share of a check's output groups that are right earns points.
+EXPECTED_LOST_BY_CLEO = {
+    "01_single_example": {"sigmoid_derivative": 1, "relu_derivative": 1,
+                          "dense_backward_single": 3},  # dx, dW, db wrong, and a bad name is accepted
+    "02_vectorized": {"layer_backward": 2,  # dW, db wrong; dA_prev, bad name right
+                      "layer_forward_rows": 1.5},  # A and cache wrong, bad name right: 1/3 of 2 → 0.5
+    "03_deep_network": {"softmax": 1,  # right on ordinary logits, nan on huge ones
+                        "compute_cost": 1, "update_parameters": 1},
+    "04_gradient_checking": {"relative_error": 1},
+    "05_application": {"accuracy": 1},
+}
 
 
 def completed(release_nb, source_nb):
@@ -120,8 +129,8 @@ def expected_scores(grades):
     for row in grades:
         maximum = float(row["max_score"])
         student, assignment = row["student_id"], row["assignment"]
-        expected[student, assignment] = {"ada": maximum, "ben": 0.0,
-                                         "cleo": maximum - EXPECTED_LOST_BY_CLEO.get(assignment, 0)}[student]
+        lost = sum(EXPECTED_LOST_BY_CLEO.get(assignment, {}).values())
+        expected[student, assignment] = {"ada": maximum, "ben": 0.0, "cleo": maximum - lost}[student]
     return expected
 
 

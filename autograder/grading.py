@@ -1,8 +1,9 @@
 """Grading one filled-in notebook without a gradebook: `python -m autograder grade NOTEBOOK.ipynb`.
 
-The same rules as `nbgrader autograde` with this course's configuration: the test cells (with their hidden
-tests) are taken from the source notebook, the notebook is executed, stderr is not held against a cell, and
-each test cell is scored by nbgrader's own `determine_grade`.
+The same engine as `nbgrader autograde` with this course's configuration (autograder/isolated.py): the test cells
+are taken from the source notebook, the notebook runs in the sandbox, each exercise is scored by its hidden check
+from outside the kernel, stderr is not held against a cell, and each test cell's score is read by nbgrader's own
+`determine_grade`.
 """
 
 from __future__ import annotations
@@ -12,9 +13,10 @@ from pathlib import Path
 
 from nbgrader.utils import determine_grade, setenv
 
+from .isolated import IsolatedExecute
 from .notebooks import NotACourseNotebook, grade_id, is_test_cell, read_notebook, source_notebooks
 from .repair import repair
-from .robust import BudgetedExecute
+from .verdict import HEADER
 from .stderr_to_stdout import StderrToStdout
 
 CELL_TIMEOUT = 60
@@ -62,18 +64,17 @@ def identify_assignment(nb, course_dir, requested=None):
 
 
 def _message(cell):
-    """What a student should read about one executed test cell."""
-    for output in cell.get("outputs", []):
-        if output.get("output_type") == "error":
-            value = output.get("evalue", "")
-            return f"{output.get('ename', 'Error')}: {value}" if output.get("ename") != "CheckFailed" else value
-    text = "".join(o.get("text", "") for o in cell.get("outputs", []) if o.get("output_type") == "stream")
+    """What a student should read about one executed test cell: the hidden check's report, which decides."""
+    text = "".join(o.get("text", "") or o.get("evalue", "") + "\n" for o in cell.get("outputs", []))
+    if HEADER in text:
+        report = text[text.index(HEADER):].split("\n", 1)
+        return report[1].strip() if len(report) > 1 else report[0]
     return text.strip() or "passed"
 
 
 def execute(nb, workdir, timeout=CELL_TIMEOUT, budget=NOTEBOOK_BUDGET):
     """Execute nb in workdir as nbgrader autograde does with this course's configuration."""
-    executor = BudgetedExecute(timeout=timeout, notebook_budget=budget, interrupt_on_timeout=True)
+    executor = IsolatedExecute(timeout=timeout, notebook_budget=budget, interrupt_on_timeout=True)
     with setenv(NBGRADER_EXECUTION="autograde"):  # as nbgrader autograde does: visible checks advise only
         executor.preprocess(nb, {"metadata": {"path": str(workdir)}})
     StderrToStdout().preprocess(nb, {})

@@ -53,12 +53,14 @@ class BudgetedExecute(Execute):
 
     notebook_budget = Integer(300, help="Seconds the whole notebook may run; later cells are not run.").tag(
         config=True)
-    memory_limit_mb = Integer(4096, help="Address-space limit of the kernel, in MiB (0: none).").tag(config=True)
+    memory_limit_mb = Integer(4096, help="Address-space limit of the kernel, in MiB (0: none); applied by the "
+                              "kernel manager of IsolatedExecute (autograder/isolated.py).").tag(config=True)
 
     async def async_start_new_kernel(self, **kwargs):
-        # The kernel process's own stderr is start-up chatter (e.g. "running over TCP"), not the notebook's:
+        # The kernel process's own stdout and stderr are start-up chatter (e.g. "running over TCP"), not the notebook's:
         # what a cell writes to sys.stderr still arrives as a stream output.
         kwargs.setdefault("stderr", subprocess.DEVNULL)
+        kwargs.setdefault("stdout", subprocess.DEVNULL)
         return await super().async_start_new_kernel(**kwargs)
 
     start_new_kernel = run_sync(async_start_new_kernel)
@@ -67,10 +69,6 @@ class BudgetedExecute(Execute):
         self._deadline = time.monotonic() + self.notebook_budget
         self._stopped = None
         self._cell_timeout = self.timeout
-        if self.memory_limit_mb and not any("exec_lines" in a for a in self.extra_arguments):
-            limit = self.memory_limit_mb << 20
-            self.extra_arguments = [*self.extra_arguments, ("--IPKernelApp.exec_lines=import resource; "
-                                    f"resource.setrlimit(resource.RLIMIT_AS, ({limit}, {limit}))")]
         try:
             return super().preprocess(nb, resources, km)
         finally:

@@ -955,7 +955,7 @@ def test_notebook_test_cells_are_the_prescribed_text():
         extra = "".join(f", {c}" for c in COMPANION.get(name, []))
         assert "".join(cell["source"]) == (
             f"from course.checks import check_{name}\n\ncheck_{name}({name}{extra})\n### BEGIN HIDDEN TESTS\n"
-            f"from autograder.hidden import check_{name} as hidden_check\n\nhidden_check({name})\n"
+            f"from course.checks import hidden_check\n\nhidden_check(\"{name}\")\n"
             "### END HIDDEN TESTS")
         points[name] = meta["points"]
     assert points == {"initialize_parameters": 1, "softmax": 2, "model_forward": 3, "compute_cost": 1,

@@ -509,8 +509,8 @@ def test_notebook_structure(notebook):
                 "dense_backward_loops": "dense_backward_loops, dense_forward_single",
                 "dense_backward_single": "dense_backward_single, dense_forward_single"}.get(name, name)
         assert test.source == (f"from course.checks import check_{name}\n\ncheck_{name}({args})\n"
-                               f"### BEGIN HIDDEN TESTS\nfrom autograder.hidden import check_{name} as hidden_check\n"
-                               f"\nhidden_check({name})\n### END HIDDEN TESTS")
+                               f"### BEGIN HIDDEN TESTS\nfrom course.checks import hidden_check\n"
+                               f"\nhidden_check(\"{name}\")\n### END HIDDEN TESTS")
         points[name] = tmeta["points"]
     assert points == EXERCISES
 

@@ -583,7 +583,7 @@ def test_notebook_test_cells_are_the_prescribed_text():
         extra = f", {COMPANION[name]}" if name in COMPANION else ""
         assert "".join(cell["source"]) == (
             f"from course.checks import check_{name}\n\ncheck_{name}({name}{extra})\n### BEGIN HIDDEN TESTS\n"
-            f"from autograder.hidden import check_{name} as hidden_check\n\nhidden_check({name})\n"
+            f"from course.checks import hidden_check\n\nhidden_check(\"{name}\")\n"
             "### END HIDDEN TESTS")
         points[name] = meta["points"]
     assert points == {"layer_forward": 2, "layer_backward": 4, "layer_backward_per_example": 2,

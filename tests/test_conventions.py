@@ -16,9 +16,9 @@ TEST_CELL = """from course.checks import check_{name}
 
 check_{name}({args})
 ### BEGIN HIDDEN TESTS
-from autograder.hidden import check_{name} as hidden_check
+from course.checks import hidden_check
 
-hidden_check({name})
+hidden_check("{name}")
 ### END HIDDEN TESTS"""
 
 
@@ -107,3 +107,11 @@ def test_course_modules_do_not_shadow_each_other():
             for name in public:
                 assert name not in owners, f"{package}: {name} is defined in both {owners[name]} and {info.name}"
                 owners[name] = info.name
+
+
+def test_exercise_order_is_the_order_of_the_test_cells():
+    from autograder.hidden._harness import EXERCISE_ORDER
+
+    order = [grade_id(c).removeprefix("test_") for name in ASSIGNMENTS for c in source_nb(name).cells
+             if is_test_cell(c)]
+    assert list(EXERCISE_ORDER) == order, "autograder/hidden/_harness.py EXERCISE_ORDER must follow source/"

@@ -26,5 +26,5 @@ def test_an_error_still_scores_zero():
 def test_nbgrader_config_runs_it_right_after_execution(repo):
     config = PyFileConfigLoader("nbgrader_config.py", path=str(repo)).load_config()
     names = [p.__name__ for p in config.Autograde.autograde_preprocessors]
-    assert names[:2] == ["BudgetedExecute", "StderrToStdout"]
+    assert names[:2] == ["IsolatedExecute", "StderrToStdout"]
     assert "SaveAutoGrades" in names[names.index("StderrToStdout"):]

@@ -49,7 +49,9 @@ def quiet():
 
 def _unwritten_callee(error, fn):
     """The name of the function that raised NotImplementedError, if it is not fn itself (an earlier exercise)."""
-    traceback, where = error.__traceback__, None
+    # A function run in another process (the grader's view of your kernel) says where it was raised.
+    where = getattr(error, "raised_in", None)
+    traceback = None if where else error.__traceback__
     while traceback is not None:
         where, traceback = traceback.tb_frame.f_code.co_name, traceback.tb_next
     return where if where and where != getattr(fn, "__name__", where) else None

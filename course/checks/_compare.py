@@ -20,7 +20,12 @@ OK, BAD = "✓", "✗"
 
 
 class CheckFailed(AssertionError):
-    """Raised by a check when at least one output is wrong; its message is the whole report."""
+    """Raised by a check when at least one output is wrong; its message is the whole report, and `outcomes` holds
+    the report's lines (empty when the check could not even compare, e.g. the function raised)."""
+
+    def __init__(self, message="", outcomes=()):
+        super().__init__(message)
+        self.outcomes = list(outcomes)
 
 
 @dataclass
@@ -177,5 +182,5 @@ class Report:
     def finish(self):
         """Print the table if everything passed; raise CheckFailed with the table otherwise."""
         if not self.ok:
-            raise CheckFailed(self.text())
+            raise CheckFailed(self.text(), self.outcomes)
         print(self.text())

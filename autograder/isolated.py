@@ -1,0 +1,115 @@
+"""`IsolatedExecute`: the notebook runs sandboxed, and each exercise's score is decided outside its kernel.
+
+The autograde preprocessor of this course (nbgrader_config.py) and the engine of `python -m autograder grade`.
+It executes the notebook like nbgrader's Execute, in a kernel started by `SandboxedKernelManager`
+(autograder/sandbox.py). Right after a graded test cell `test_<name>` has run, the grader runs the hidden check
+`autograder.hidden.check_<name>` in its own process, with the student's `<name>` as a RemoteFunction
+(autograder/session.py): fresh inputs go in, plain numbers come out, and the reference decides. The test cell's
+outputs are then rewritten so that nbgrader reads the hidden check's score from them (autograder/verdict.py);
+whatever the cell printed stays, as text, and never decides.
+
+Grading each exercise right after its test cell keeps two things true: a kernel that dies later costs only the
+later exercises, and the earlier exercises the grader answers for (`isolated`) have all been graded already, so
+the student's code never gets to call the reference of an exercise still to be graded.
+"""
+
+from __future__ import annotations
+
+import time
+
+from jupyter_core.utils import run_sync
+from traitlets import Enum
+
+from . import hidden
+from .notebooks import grade_id, is_test_cell
+from .robust import BudgetedExecute
+from .sandbox import NO_SANDBOX_WARNING, Sandbox, SandboxedKernelManager, bwrap_works
+from .session import RemoteFunction, Session, bootstrap_code, listen
+from .verdict import Verdict, graded_outputs, judge
+
+
+class SandboxUnavailable(RuntimeError):
+    """sandbox = "bwrap" was asked for, and bubblewrap cannot run here."""
+
+
+def hidden_check_of(cell):
+    """(exercise name, its hidden check) for a graded test cell `test_<name>`, else (None, None)."""
+    gid = grade_id(cell) or ""
+    if not (is_test_cell(cell) and gid.startswith("test_")):
+        return None, None
+    name = gid[len("test_"):]
+    return name, getattr(hidden, f"check_{name}", None)
+
+
+class IsolatedExecute(BudgetedExecute):
+    """BudgetedExecute in a sandboxed kernel, with every test cell scored by its hidden check from outside."""
+
+    sandbox = Enum(["auto", "bwrap", "none"], "auto", help=(
+        "auto: bubblewrap if it works here, else run unsandboxed with a loud warning; bwrap: refuse to grade "
+        "without it; none: no sandbox (a trusted notebook, e.g. the instructor's own).")).tag(config=True)
+
+    def preprocess(self, nb, resources=None, km=None):
+        enabled = self.sandbox != "none" and bwrap_works()
+        if self.sandbox == "bwrap" and not enabled:
+            raise SandboxUnavailable("sandbox = 'bwrap' is configured, but bubblewrap cannot run here")
+        if not enabled and self.sandbox == "auto":
+            self.log.warning(NO_SANDBOX_WARNING)
+        folder = (resources or {}).get("metadata", {}).get("path") or "."
+        self._sandbox = Sandbox(folder, enabled)
+        self._unreachable = None
+        try:
+            return super().preprocess(nb, resources, km)
+        finally:
+            self._sandbox.remove()
+
+    def create_kernel_manager(self):
+        self.kernel_manager_class = SandboxedKernelManager
+        km = super().create_kernel_manager()
+        km.prepare(self._sandbox, self.memory_limit_mb)
+        return km
+
+    def preprocess_cell(self, cell, resources, index):
+        cell, resources = super().preprocess_cell(cell, resources, index)
+        name, check = hidden_check_of(cell)
+        if check is not None:
+            verdict = self._verdict(name, check, index)
+            cell.outputs = graded_outputs(cell.get("outputs", []), verdict,
+                                             float(cell.metadata["nbgrader"]["points"]))
+        return cell, resources
+
+    def _verdict(self, name, check, index):
+        why_not = self._stopped or self._unreachable
+        if why_not:
+            return Verdict(0.0, f"{name}: not graded: {why_not}")
+        remaining = self._deadline - time.monotonic()
+        if remaining <= 1:
+            return Verdict(0.0, f"{name}: not graded: the notebook used up its {self.notebook_budget} s")
+        path = self._sandbox.sockets / f"grader-{index}.sock"
+        listener = listen(path)
+        try:
+            request = self.kc.execute(bootstrap_code(path), silent=True, store_history=False, allow_stdin=False)
+            connection, _ = listener.accept()
+        except (TimeoutError, OSError):
+            self._unreachable = ("the grader could not reach your kernel (did your notebook change how IPython "
+                                 "runs code, or block it?)")
+            return Verdict(0.0, f"{name}: not graded: {self._unreachable}")
+        finally:
+            listener.close()
+            path.unlink(missing_ok=True)
+        session = Session(connection, timeout=max(1.0, min(self._cell_timeout or remaining, remaining)),
+                          interrupt=run_sync(self.km.interrupt_kernel))
+        try:
+            verdict = judge(check, RemoteFunction(session, name))
+        finally:
+            session.close()
+        self._settle(request, session)
+        return verdict
+
+    def _settle(self, request, session):
+        """Wait until the kernel is done with the grader's call, so that the next cell runs as usual."""
+        try:
+            self.timeout = 15
+            self.wait_for_reply(request)
+        except Exception:  # noqa: BLE001 - a kernel that does not come back is not asked again
+            self._unreachable = session.broken or "your kernel did not come back after its exercise was checked"
+

@@ -1,0 +1,100 @@
+"""From a hidden check's report to a score, and from a score to the outputs nbgrader reads it from.
+
+Partial credit, the one rule for every exercise: the lines of a hidden check's report are grouped by their first
+word, which names the output they are about (`dW`, `db`, `cache`, `bad` for the bad-name line; a check of a
+function with one output labels its lines by case, so they form one group; a few label them by case first,
+such as `L=3 W1` of update_parameters, and then a group is a case). A group is right when all of its lines
+pass, over every case. The exercise earns its points times the share of right groups, rounded down to a half
+point; every group right is full marks. A changed input (the line `inputs`) never earns credit: it counts as one
+more wrong group. A function that is not written, raises, returns something of the wrong structure or runs out of
+time scores 0.
+
+nbgrader reads a test cell's score from its outputs (`nbgrader.utils.determine_grade`): an error output is 0, an
+`execute_result` holding a number is that many points, anything else is full marks. `graded_outputs` writes
+exactly one of these, after the outputs the test cell printed itself (kept as text: they never decide).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import math
+from dataclasses import dataclass
+
+from nbformat import NotebookNode
+
+from course.checks import CheckFailed
+
+HEADER = "hidden check (run by the grader, outside your notebook):"
+
+
+@dataclass
+class Verdict:
+    share: float  # of the exercise's points, in [0, 1]
+    text: str
+
+
+def outputs_right(outcomes):
+    """({output: all of its lines passed}) for the lines of a report, in order of first appearance."""
+    right = {}
+    for outcome in outcomes:
+        output = outcome.name.split()[0] if outcome.name.split() else "result"
+        right[output] = right.get(output, True) and outcome.ok
+    return right
+
+
+def share_of(outcomes):
+    """The share of the points a failed check's report earns (see the module's docstring)."""
+    right = outputs_right(outcomes)
+    inputs_unchanged = right.pop("inputs", True)
+    if not right:
+        return 0.0
+    return sum(right.values()) / (len(right) + (0 if inputs_unchanged else 1))
+
+
+def judge(check, function):
+    """Run a hidden check on the student's function (a RemoteFunction) and say what it earns."""
+    printed = io.StringIO()
+    try:
+        with contextlib.redirect_stdout(printed):
+            check(function)
+    except CheckFailed as failure:
+        return Verdict(share_of(failure.outcomes), str(failure))
+    except Exception as error:  # noqa: BLE001 - whatever went wrong, the exercise is not shown to be right
+        return Verdict(0.0, f"{function.__name__}: could not be checked: {type(error).__name__}: {error}")
+    return Verdict(1.0, printed.getvalue().strip() or f"{function.__name__}: passed")
+
+
+def points_for(share, points):
+    """points × share, rounded down to a half point (full marks only for share 1)."""
+    if share >= 1.0:
+        return float(points)
+    return math.floor(2 * points * max(0.0, share)) / 2
+
+
+def _as_text(output):
+    """An output the cell produced itself, as stdout text: shown in the feedback, never counted."""
+    if output.get("output_type") == "stream":
+        return NotebookNode(output_type="stream", name="stdout", text=output.get("text", ""))
+    if output.get("output_type") == "error":
+        text = f"{output.get('ename', 'Error')}: {output.get('evalue', '')}\n"
+        return NotebookNode(output_type="stream", name="stdout", text=text)
+    if output.get("output_type") == "execute_result":
+        text = output.get("data", {}).get("text/plain", "")
+        return NotebookNode(output_type="stream", name="stdout", text="".join(text) + "\n")
+    return output  # display_data (a plot): kept as it is
+
+
+def graded_outputs(outputs, verdict, points):
+    """The outputs of a graded test cell: what it printed, then the verdict in the form nbgrader scores."""
+    kept = [_as_text(o) for o in outputs]
+    earned = points_for(verdict.share, points)
+    summary = f"{HEADER} {earned:g} of {points:g} points\n{verdict.text}\n"
+    if earned >= points:
+        return [*kept, NotebookNode(output_type="stream", name="stdout", text=summary)]
+    if earned <= 0:
+        return [*kept, NotebookNode(output_type="error", ename="CheckFailed", evalue=summary.rstrip(),
+                                    traceback=[summary.rstrip()])]
+    return [*kept, NotebookNode(output_type="stream", name="stdout", text=summary),
+            NotebookNode(output_type="execute_result", execution_count=None, metadata={},
+                         data={"text/plain": f"{earned:g}"})]

@@ -1,0 +1,58 @@
+"""What a student's kernel can see and do under IsolatedExecute (autograder/sandbox.py)."""
+
+import logging
+
+import pytest
+from nbformat.v4 import new_code_cell, new_notebook
+
+from autograder import isolated
+from autograder.isolated import IsolatedExecute
+
+pytestmark = pytest.mark.slow
+
+PROBES = {
+    "autograder": "try:\n    import autograder\n    print('visible')\nexcept ImportError:\n    print('hidden')",
+    "course": "import course.checks\nprint('importable')",
+    "course dir": "import os\nprint(sorted(os.listdir({course!r})) if os.path.isdir({course!r}) else 'absent')",
+    "write": "open('mine.txt', 'w').write('x')\nopen('/tmp/canary-sandbox', 'w').write('x')\nprint('written')",
+    "network": "import socket\ntry:\n    socket.create_connection(('1.1.1.1', 53), timeout=2)\n    print('online')\n"
+               "except OSError:\n    print('offline')",
+    "matplotlib": "import matplotlib.pyplot as plt\nplt.plot([1, 2])\nprint('plotted')",
+}
+
+
+def run(cells, folder, **traits):
+    nb = new_notebook(cells=[new_code_cell(c) for c in cells])
+    nb.metadata.kernelspec = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    IsolatedExecute(timeout=30, notebook_budget=120, **traits).preprocess(nb, {"metadata": {"path": str(folder)}})
+    return ["".join(o.get("text", "") for o in c.outputs if o.get("output_type") == "stream").strip()
+            for c in nb.cells], nb
+
+
+def test_the_kernel_sees_only_its_folder_and_the_environment(tmp_path, repo):
+    (tmp_path / "data.txt").write_text("the student's own file")
+    cells = [code.format(course=str(repo)) for code in PROBES.values()] + ["print(open('data.txt').read())"]
+    printed, nb = run(cells, tmp_path)
+    seen = dict(zip([*PROBES, "own file"], printed))
+    assert seen["autograder"] == "hidden"
+    assert seen["course"] == "importable"
+    assert seen["course dir"] in ("absent", "['course']", "['.venv', 'course']")
+    assert seen["write"] == "written" and not (tmp_path / "mine.txt").exists()
+    assert not __import__("os").path.exists("/tmp/canary-sandbox")
+    assert seen["network"] == "offline"
+    assert seen["matplotlib"] == "plotted" and not any(o.get("name") == "stderr" for o in nb.cells[5].outputs)
+    assert seen["own file"] == "the student's own file"
+
+
+def test_without_a_sandbox_grading_still_works_and_says_so_loudly(tmp_path, monkeypatch, caplog):
+    monkeypatch.setattr(isolated, "bwrap_works", lambda: False)
+    with caplog.at_level(logging.WARNING):
+        printed, _ = run(["print(1 + 1)"], tmp_path)
+    assert printed == ["2"]
+    assert "NO SANDBOX" in caplog.text
+
+
+def test_a_required_sandbox_that_is_missing_stops_grading(tmp_path, monkeypatch):
+    monkeypatch.setattr(isolated, "bwrap_works", lambda: False)
+    with pytest.raises(isolated.SandboxUnavailable):
+        run(["print(1)"], tmp_path, sandbox="bwrap")

@@ -1,0 +1,183 @@
+"""The grader's wire (autograder/wire.py) and its end of a call (autograder/session.py), without a kernel: the
+kernel's side runs in a thread on the other end of a socket pair, as it would in the student's kernel."""
+
+import socket
+import threading
+
+import numpy as np
+import pytest
+
+from autograder import wire
+from autograder.hidden import check_layer_backward, check_numerical_gradient, check_sigmoid
+from autograder.reference import layer_backward, numerical_gradient, sigmoid
+from autograder.session import RemoteFunction, Session, _write_back
+from autograder.verdict import Verdict, graded_outputs, judge, points_for, share_of
+from course.checks._compare import Outcome
+
+
+def roundtrip(value):
+    arrays = []
+    tree = wire.encode(value, arrays)
+    return wire.decode(tree, arrays)
+
+
+def test_plain_values_survive_the_wire():
+    value = {"W1": np.arange(6.0).reshape(2, 3), "n": 3, "name": "relu", "ok": True, "none": None,
+             "cache": (np.ones((2, 1), dtype=np.float32), [1.5, np.int64(7)]), "nan": float("nan")}
+    back = roundtrip(value)
+    assert back["W1"].dtype == np.float64 and np.array_equal(back["W1"], value["W1"])
+    assert back["cache"][0].dtype == np.float32 and isinstance(back["cache"], tuple)
+    assert back["cache"][1] == [1.5, 7] and type(back["cache"][1][1]) is int
+    assert back["n"] == 3 and back["name"] == "relu" and back["ok"] is True and back["none"] is None
+    assert np.isnan(back["nan"])
+
+
+def test_an_ndarray_subclass_arrives_as_a_plain_array():
+    class Liar(np.ndarray):
+        def __eq__(self, other):
+            return True
+
+    back = roundtrip(np.zeros(3).view(Liar))
+    assert type(back) is np.ndarray and not np.array_equal(back, np.ones(3))
+
+
+def test_what_is_not_plain_data_arrives_as_its_type_name_only():
+    back = roundtrip([lambda: 1, (x for x in [])])
+    assert type(back[0]).__name__ == "function" and type(back[1]).__name__ == "generator"
+    assert not callable(back[0])
+    assert type(roundtrip(np.array([object()], dtype=object))).__name__ == "object"
+
+
+@pytest.mark.parametrize("tree, arrays, why", [
+    ({"array": 0, "dtype": "|O", "shape": [1]}, [b"12345678"], "numeric"),
+    ({"array": 0, "dtype": "<f8", "shape": [2]}, [b"12345678"], "size"),
+    ({"array": 3, "dtype": "<f8", "shape": [1]}, [b"12345678"], "index"),
+    ({"array": 0, "dtype": "<f8", "shape": [-1]}, [b"12345678"], "shape"),
+    ({"callable": 0}, [], "tag"),
+    ({"pickle": "gASV"}, [], "tag"),
+    ("x" and {"int": "3"}, [], "tag"),
+])
+def test_the_grader_decodes_strictly(tree, arrays, why):
+    with pytest.raises(wire.WireError, match=why):
+        wire.decode(tree, arrays)
+
+
+def test_a_message_over_the_limit_is_refused():
+    left, right = socket.socketpair()
+    with left, right:
+        left.sendall(wire._LENGTH.pack(wire.MAX_HEADER + 1))
+        with pytest.raises(wire.WireError, match="limit"):
+            wire.receive(right)
+
+
+def test_write_back_shows_the_grader_what_the_function_did_to_its_inputs():
+    dA, params = np.ones((2, 2)), {"W1": np.ones(2), "b1": np.zeros(1)}
+    _write_back([dA, params], [np.zeros((2, 2)), {"W1": np.full(2, 5.0)}])
+    assert not dA.any() and list(params) == ["W1"] and params["W1"][0] == 5.0
+
+
+def kernel_thread(namespace):
+    """A socket pair whose far end is served like a student's kernel, with the functions in namespace."""
+    grader, kernel = socket.socketpair()
+    link = wire._Link(kernel, namespace)
+
+    def serve():
+        with kernel:
+            while True:
+                header, data = wire.receive(kernel)
+                if header.get("op") != "call":
+                    return
+                link.call(header, data)
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    session = Session(grader, timeout=20, interrupt=lambda: None)
+    session.link_for_tests = link
+    return session, thread
+
+
+def remote(namespace, name):
+    session, thread = kernel_thread(namespace)
+    return RemoteFunction(session, name), session, thread
+
+
+def test_a_hidden_check_passes_a_right_function_through_the_wire():
+    for check, function in ((check_sigmoid, sigmoid), (check_layer_backward, layer_backward),
+                            (check_numerical_gradient, numerical_gradient)):
+        proxy, session, thread = remote({function.__name__: function}, function.__name__)
+        verdict = judge(check, proxy)
+        session.close()
+        thread.join(5)
+        assert verdict.share == 1.0, verdict.text
+
+
+def test_a_wrong_function_loses_through_the_wire_with_its_named_mistake():
+    def layer_backward(dA, cache, activation):  # the 1/m forgotten, and dA changed in place
+        Z, A_prev, W, _b = cache
+        dZ = dA
+        dZ *= np.where(Z > 0, 1.0, 0.0) if activation == "relu" else 1.0
+        return W.T @ dZ, dZ @ A_prev.T, dZ.sum(axis=1, keepdims=True)
+
+    proxy, session, _thread = remote({"layer_backward": layer_backward}, "layer_backward")
+    verdict = judge(check_layer_backward, proxy)
+    session.close()
+    assert verdict.share < 1.0
+    assert "1/m is missing" in verdict.text and "changed its input dA" in verdict.text
+
+
+def test_exceptions_cross_the_wire_by_name():
+    def sigmoid(z):
+        raise NotImplementedError()
+
+    proxy, session, _ = remote({"sigmoid": sigmoid}, "sigmoid")
+    with pytest.raises(NotImplementedError):
+        proxy(np.zeros(2))
+    verdict = judge(check_sigmoid, proxy)
+    session.close()
+    assert verdict.share == 0.0 and "not written yet" in verdict.text
+
+
+def test_only_the_functions_served_for_this_call_can_be_called_back():
+    namespace = {}
+    session, _ = kernel_thread(namespace)
+    link = session.link_for_tests
+
+    def uses_double(x):
+        return namespace["double"](x)
+
+    def asks_for_the_reference(x):  # a forged callback: the grader serves nothing by that name now
+        return link.stand_in(["served", "model_backward"], "model_backward")(x)
+
+    namespace.update(uses_double=uses_double, asks_for_the_reference=asks_for_the_reference)
+    proxy = RemoteFunction(session, "uses_double")
+    proxy.__globals__["double"] = lambda x: 2 * x
+    assert np.array_equal(proxy(np.ones(2)), np.full(2, 2.0))
+    assert "double" not in namespace, "a served function is gone from the kernel after the call"
+    with pytest.raises(NameError, match="cannot be called here"):
+        RemoteFunction(session, "asks_for_the_reference")(np.ones(2))
+    session.close()
+
+
+def test_partial_credit_is_the_share_of_right_outputs():
+    lines = [Outcome("dA_prev relu", True, ""), Outcome("dW relu", False, ""), Outcome("db relu", True, ""),
+             Outcome("dW tanh", True, ""), Outcome("bad name", True, "")]
+    assert share_of(lines) == 3 / 4
+    assert share_of([*lines, Outcome("inputs", False, "")]) == 3 / 5
+    assert share_of([Outcome("inputs", True, ""), Outcome("sigmoid (2, 3)", False, "")]) == 0.0
+    assert points_for(3 / 4, 4) == 3.0 and points_for(3 / 4, 3) == 2.0 and points_for(0.99, 1) == 0.5
+    assert points_for(1.0, 3) == 3.0 and points_for(0.0, 3) == 0.0
+
+
+def test_the_graded_outputs_carry_the_score_nbgrader_reads():
+    from nbformat import NotebookNode
+    from nbgrader.utils import determine_grade
+
+    printed = [NotebookNode(output_type="error", ename="NameError", evalue="x", traceback=[]),
+               NotebookNode(output_type="stream", name="stderr", text="warning"),
+               NotebookNode(output_type="execute_result", data={"text/plain": "4"}, metadata={}, execution_count=1)]
+    cell = NotebookNode(cell_type="code", source="", metadata={"nbgrader": {"grade": True, "solution": False,
+                                                                             "points": 4, "grade_id": "test_x"}})
+    for share, points in ((1.0, 4.0), (0.6, 2.0), (0.1, 0.0)):
+        cell.outputs = graded_outputs(printed, Verdict(share, "report"), 4)
+        assert determine_grade(cell) == (points, 4.0)
+        assert "NameError: x" in "".join(o.get("text", "") for o in cell.outputs)
