@@ -16,8 +16,8 @@ from nbgrader.utils import determine_grade, setenv
 from .isolated import IsolatedExecute
 from .notebooks import NotACourseNotebook, grade_id, is_test_cell, read_notebook, source_notebooks
 from .repair import repair
-from .verdict import HEADER
 from .stderr_to_stdout import StderrToStdout
+from .verdict import HEADER
 
 CELL_TIMEOUT = 60
 NOTEBOOK_BUDGET = 300

@@ -72,7 +72,9 @@ class Session:
     """One connection to the harness in a student's kernel, for the calls of one hidden check."""
 
     def __init__(self, connection, timeout, interrupt):
+        """timeout: seconds for all the calls of the check together (a cell's time limit)."""
         self.connection, self.timeout, self.interrupt = connection, timeout, interrupt
+        self.deadline = time.monotonic() + timeout
         self.broken = None
 
     def call(self, name, args, served):
@@ -82,7 +84,7 @@ class Session:
         arrays, callables = [], {}
         tree = wire.encode(list(args), arrays, callables)
         self._send({"op": "call", "name": name, "args": tree, "served": sorted(served)}, arrays)
-        self._context = (time.monotonic() + self.timeout, callables, served)
+        self._context = (self.deadline, callables, served)
         value, data, header = self._wait()
         _write_back(list(args), wire.decode(header.get("args_after"), data))
         return value
@@ -163,7 +165,7 @@ class Session:
         if header.get("op") != "error":
             self.broken = f"your kernel did not stop after {self.timeout:g} s and no longer answers"
             raise KernelUnreachable(self.broken)
-        raise TimeoutError(f"it did not return within {self.timeout:g} s (an endless loop?)")
+        raise TimeoutError(f"the calls of this check took longer than {self.timeout:g} s in all (an endless loop?)")
 
     def close(self):
         try:

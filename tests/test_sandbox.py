@@ -56,3 +56,21 @@ def test_a_required_sandbox_that_is_missing_stops_grading(tmp_path, monkeypatch)
     monkeypatch.setattr(isolated, "bwrap_works", lambda: False)
     with pytest.raises(isolated.SandboxUnavailable):
         run(["print(1)"], tmp_path, sandbox="bwrap")
+
+
+def test_an_endless_function_costs_its_exercise_only(tmp_path):
+    from autograder.notebooks import grade_id, is_test_cell
+
+    from .conftest import source_nb
+
+    tests = {grade_id(c): c for c in source_nb("01_single_example").cells if is_test_cell(c)}
+    endless = "import numpy as np\n\ndef sigmoid(z):\n    while True:\n        pass"
+    right = "def relu(z):\n    return np.maximum(z, 0.0)"
+    nb = new_notebook(cells=[new_code_cell(endless), tests["test_sigmoid"], new_code_cell(right), tests["test_relu"]])
+    nb.metadata.kernelspec = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    IsolatedExecute(timeout=5, notebook_budget=120).preprocess(nb, {"metadata": {"path": str(tmp_path)}})
+    from nbgrader.utils import determine_grade
+
+    assert determine_grade(nb.cells[1]) == (0, 1.0)
+    assert "took longer than" in nb.cells[1].outputs[-1]["evalue"]
+    assert determine_grade(nb.cells[3]) == (1.0, 1.0)
