@@ -15,6 +15,7 @@ the student's code never gets to call the reference of an exercise still to be g
 
 from __future__ import annotations
 
+import secrets
 import time
 
 from jupyter_core.utils import run_sync
@@ -84,8 +85,12 @@ class IsolatedExecute(BudgetedExecute):
         remaining = self._deadline - time.monotonic()
         if remaining <= 1:
             return Verdict(0.0, f"{name}: not graded: the notebook used up its {self.notebook_budget} s")
-        path = self._sandbox.sockets / f"grader-{index}.sock"
-        listener = listen(path)
+        # A fresh, unguessable name in a folder the kernel sees read-only: nothing can be planted there.
+        path = self._sandbox.grader / f"{secrets.token_hex(8)}.sock"
+        try:
+            listener = listen(path)
+        except OSError as error:
+            return Verdict(0.0, f"{name}: not graded: the grader could not open its socket ({error})")
         try:
             request = self.kc.execute(bootstrap_code(path), silent=True, store_history=False, allow_stdin=False)
             connection, _ = listener.accept()
@@ -110,6 +115,6 @@ class IsolatedExecute(BudgetedExecute):
         try:
             self.timeout = 15
             self.wait_for_reply(request)
-        except Exception:  # noqa: BLE001 - a kernel that does not come back is not asked again
-            self._unreachable = session.broken or "your kernel did not come back after its exercise was checked"
+        except Exception:  # noqa: BLE001 - a kernel that does not come back is shut down
+            self.abandon_kernel(session.broken or "your kernel did not come back after an exercise was checked")
 

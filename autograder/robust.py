@@ -11,6 +11,7 @@ Both are wired in by `nbgrader_config.py`.
 
 from __future__ import annotations
 
+import asyncio
 import os
 import subprocess
 import time
@@ -24,6 +25,9 @@ from traitlets import Integer
 
 from .notebooks import read_notebook
 from .repair import gradable, with_notes
+
+WATCHDOG_GRACE = 30  # seconds past a cell's time limit before its kernel is given up
+OUTPUT_LIMIT = 200_000  # characters of text output a cell keeps
 
 
 class RepairingExporter(NotebookExporter):
@@ -85,9 +89,47 @@ class BudgetedExecute(Execute):
             return cell, resources
         self.timeout = max(1, int(min(self._cell_timeout or remaining, remaining)))
         try:
-            return super().preprocess_cell(cell, resources, index)
+            cell, resources = super().preprocess_cell(cell, resources, index)
         except DeadKernelError:
             self._stopped = "the Python kernel died in an earlier cell"
             cell.outputs.append(_error("KernelDied", "the Python kernel died while running this cell (a crash "
                                        "such as a segmentation fault, os._exit, or running out of memory)"))
-            return cell, resources
+        except Exception as error:  # noqa: BLE001 - whatever broke the kernel's link, the batch goes on
+            self.abandon_kernel(f"the kernel stopped responding ({type(error).__name__})")
+            cell.outputs.append(_error("KernelStopped", f"this cell did not finish and its kernel stopped "
+                                       f"responding ({type(error).__name__}: {str(error)[:200]}); it was shut down"))
+        cap_outputs(cell)
+        return cell, resources
+
+    def execute_cell(self, cell, cell_index, execution_count=None, store_history=True):
+        # A watchdog over nbclient's own time limit: a kernel whose messages stop (or are garbled) cannot hold the
+        # batch beyond the cell's time limit plus a grace period.
+        return run_sync(self._watched)(cell, cell_index, execution_count, store_history)
+
+    async def _watched(self, cell, cell_index, execution_count, store_history):
+        return await asyncio.wait_for(self.async_execute_cell(cell, cell_index, execution_count, store_history),
+                                      timeout=self.timeout + WATCHDOG_GRACE)
+
+    def abandon_kernel(self, reason):
+        """Shut the kernel down for good (killing it): the later cells are not run, for `reason`."""
+        self._stopped = reason
+        try:
+            run_sync(self.km.shutdown_kernel)(now=True)
+        except Exception:  # noqa: BLE001, S110 - already gone is as good as killed
+            pass
+
+
+def cap_outputs(cell, limit=OUTPUT_LIMIT):
+    """Cut a cell's text outputs down to `limit` characters in all, so that a huge print (or repr) cannot swell
+    the feedback page; nbgrader's own limit counts lines, not characters."""
+    left = limit
+    for output in cell.get("outputs", []):
+        for holder, key in ((output, "text"), (output.get("data", {}), "text/plain")):
+            text = holder.get(key)
+            if isinstance(text, list):
+                text = "".join(text)
+            if not isinstance(text, str):
+                continue
+            if len(text) > left:
+                holder[key] = text[:max(0, left)] + f"\n[... {len(text) - max(0, left):,} more characters cut]\n"
+            left -= min(len(text), max(0, left))

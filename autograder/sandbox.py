@@ -70,6 +70,22 @@ def hidden_paths(bound):
     return [s for s in secret if any(s != b and b in s.parents for b in bound)]
 
 
+def submitted_links(folder):
+    """Paths in `folder` (an autograded copy) that were symbolic links in the student's submitted folder: nbgrader
+    copies what a link points to (the course's source, say), so those files are kept out of the sandbox."""
+    folder = Path(folder)
+    if len(folder.parents) < 3 or folder.parents[1].name != "autograded":
+        return set()
+    submitted = folder.parents[2] / "submitted" / folder.parent.name / folder.name
+    if not submitted.is_dir():
+        return set()
+    found = set()
+    for path in submitted.rglob("*"):
+        if path.is_symlink():
+            found.add(folder / path.relative_to(submitted))
+    return found
+
+
 class Sandbox:
     """The folders of one sandboxed kernel: a copy of the submission folder and a folder for its sockets."""
 
@@ -79,10 +95,13 @@ class Sandbox:
         self.scratch = Path(tempfile.mkdtemp(prefix="sandbox-"))
         self.copy = self.scratch / "work"
         self.sockets = self.scratch / "run"
+        self.grader = self.scratch / "grader"
         self.home = self.scratch / "home"
-        shutil.copytree(self.folder, self.copy, symlinks=True)
-        self.sockets.mkdir()
-        self.home.mkdir()
+        links = submitted_links(self.folder)
+        shutil.copytree(self.folder, self.copy, symlinks=True,
+                        ignore=lambda where, names: [n for n in names if Path(where, n) in links])
+        for own in (self.sockets, self.grader, self.home):
+            own.mkdir()
         self._warm_matplotlib()
 
     def _warm_matplotlib(self):
@@ -114,11 +133,13 @@ class Sandbox:
         for path in hidden_paths(bound):
             args += ["--tmpfs", str(path)]
         args += ["--bind", str(self.copy), str(self.folder), "--bind", str(self.sockets), str(self.sockets),
+                 "--ro-bind", str(self.grader), str(self.grader),
                  "--bind", home, home, "--chdir", str(self.folder), "--clearenv"]
         environment = {
             "HOME": home, "PATH": f"{Path(sys.executable).parent}:/usr/local/bin:/usr/bin:/bin",
             "LANG": "C.UTF-8", "MPLCONFIGDIR": f"{home}/mpl", "PYTHONNOUSERSITE": "1",
             "NBGRADER_EXECUTION": "autograde", "TMPDIR": "/tmp",
+            "PYTHONSAFEPATH": "1",  # a handed-in ipykernel_launcher.py must not replace the kernel's own
         }
         for name in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
             if name in os.environ:

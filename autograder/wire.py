@@ -207,7 +207,7 @@ class _Link:
         self.handles = {}  # the kernel's functions handed to the grader during the current call
 
     def run(self, function, args, kwargs=None, report_args=False):
-        """Call function and send its result (or its exception) to the grader."""
+        """Call function: the reply to the grader (its result or its exception) and the arrays it refers to."""
         arrays = []
         try:
             result = function(*args, **(kwargs or {}))
@@ -218,7 +218,7 @@ class _Link:
             reply, arrays = _error_message(error, interrupted=True), []
         except BaseException as error:  # noqa: BLE001 - SystemExit and the like are the student's errors too
             reply, arrays = _error_message(error), []
-        send(self.sock, reply, arrays)
+        return reply, arrays
 
     def stand_in(self, target, name):
         """A function of the kernel's that runs `target` in the grader."""
@@ -243,7 +243,7 @@ class _Link:
                     exception = RuntimeError
                 raise exception(header.get("message", ""))
             if op == "call_handle":
-                self.run(self.handles.get(header.get("handle")), *self.arguments(header, data))
+                send(self.sock, *self.run(self.handles.get(header.get("handle")), *self.arguments(header, data)))
             else:
                 raise WireError(f"unexpected message {op!r}")
 
@@ -265,13 +265,14 @@ class _Link:
             if function is None:
                 def function(*_):
                     raise NameError(f"name '{name}' is not defined: run the cell that defines it")
-            self.run(function, args, report_args=True)
+            reply = self.run(function, args, report_args=True)
         finally:
             for block, value in saved.items():
                 if value is _MISSING:
                     self.namespace.pop(block, None)
                 else:
                     self.namespace[block] = value
+        send(self.sock, *reply)
 
 
 def serve(path, namespace):

@@ -74,7 +74,8 @@ def make_spirals(m=300, k=3, noise=0.2, seed=0):
     radius = rng.uniform(0.05, 1.0, m)
     angle = labels * (2.0 * np.pi / k) + 4.0 * radius + noise * rng.standard_normal(m)
     X = np.vstack([radius * np.cos(angle), radius * np.sin(angle)])
-    return _shuffle(rng, X, _one_hot(labels, k))
+    # Example i is on arm i mod k, so the targets are the k × k identity repeated along the examples.
+    return _shuffle(rng, X, np.tile(np.eye(k), (1, m // k + 1))[:, :m])
 
 
 def make_wave(m=80, noise=0.1, seed=0):
@@ -89,20 +90,6 @@ def make_wave(m=80, noise=0.1, seed=0):
     x = rng.uniform(-1.5, 1.5, m)
     y = np.sin(3.0 * x) + 0.5 * x + noise * rng.standard_normal(m)
     return x.reshape(1, m), y.reshape(1, m)
-
-
-def _one_hot(labels, k):
-    """Class numbers to one-hot columns.
-
-    Args:
-        labels: m integers in [0, k), any shape with m entries (e.g. (m,) or (1, m)).  k: number of classes.
-    Returns:
-        (k, m) float64 array with Y[labels[i], i] = 1 and zeros elsewhere.
-    """
-    labels = np.asarray(labels).reshape(-1).astype(int)
-    Y = np.zeros((k, labels.size))
-    Y[labels, np.arange(labels.size)] = 1.0
-    return Y
 
 
 def labels_of(Y):

@@ -217,7 +217,7 @@ def check_gradient_check(gradient_check):
             bad = {k: grads[k] * (factor if k == key else 1.0) for k in keys}
             expected = ref.relative_error(np.concatenate([bad[k].ravel() for k in keys]),
                                           np.concatenate([numeric[k].ravel() for k in keys]))
-            _, wrong = _planted_error(grads, {key: factor})
+            _, wrong = _planted_error(grads, {key: factor}, ref.relative_error)
             with planted(gradient_check, "model_backward", scaled(_BACKWARD, {key: factor})):
                 value = number(report, f"{label} {key}×{factor:.3g}",
                                 call(report, gradient_check, (parameters, X, Y, hidden, output), names[:5]),

@@ -267,14 +267,13 @@ def _flat(grads, keys):
     return np.concatenate([np.asarray(grads[k], dtype=np.float64).ravel() for k in keys])
 
 
-def _rel(a, b):
-    denominator = np.linalg.norm(a) + np.linalg.norm(b)
-    return 0.0 if denominator == 0 else float(np.linalg.norm(a - b) / denominator)
-
-
-def _planted_error(grads, factors):
+def _planted_error(grads, factors, relative_error):
     """What gradient_check must report when model_backward's gradients are scaled by factors: the relative error
-    between the scaled and the true gradients, all parameters in one vector; and the usual wrong variants."""
+    between the scaled and the true gradients, all parameters in one vector; and the usual wrong variants. The
+    errors are measured with `relative_error`: yours in a visible check (its own check comes first)."""
+    def _rel(a, b):
+        return float(np.asarray(relative_error(a, b), dtype=np.float64).reshape(-1)[0])
+
     keys = sorted(grads)
     bad = {k: grads[k] * factors.get(k, 1.0) for k in keys}
     right = _rel(_flat(bad, keys), _flat(grads, keys))
@@ -320,7 +319,12 @@ def check_gradient_check(gradient_check):
     dims, m, hidden, output, seed = case
     parameters, X, Y = network(dims, m, hidden, output, seed)
     factors = {"db1": 3.0}
-    expected, wrong = _planted_error(_own_gradients("gradient_check", model_forward, model_backward, case), factors)
+    relative_error = getattr(gradient_check, "__globals__", {}).get("relative_error")
+    if not callable(relative_error):
+        raise CheckFailed("gradient_check's check measures the planted bug with your relative_error: run its cell "
+                          "first")
+    expected, wrong = _planted_error(_own_gradients("gradient_check", model_forward, model_backward, case), factors,
+                                     relative_error)
     with planted(gradient_check, "model_backward", scaled(model_backward, factors)):
         value = number(report, "db1 tripled", call(report, gradient_check, (parameters, X, Y, hidden, output),
                                                      names[:5]), "return one number")
