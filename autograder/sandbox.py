@@ -29,9 +29,17 @@ NO_SANDBOX_WARNING = (
     "grader's own file access. Grades are still decided outside their kernels, but a notebook could read or change "
     "course files. Install it (Debian/Ubuntu: apt-get install bubblewrap) before grading for real.")
 
+# What a notebook may write: its folder and /tmp are in memory, at most this much each; no file is larger than
+# FILE_LIMIT (the folder of the kernel's sockets is the grader's disk).
+SCRATCH_LIMIT = 512 << 20
+HOME = "/tmp/home"  # the kernel's home, in its /tmp
+FILE_LIMIT = 256 << 20
+
 # Run by the kernel's own interpreter before the kernel: an address-space limit it cannot raise again.
 _LIMIT = ("import os, resource, sys; limit = int(sys.argv[1]); "
-          "limit and resource.setrlimit(resource.RLIMIT_AS, (limit, limit)); os.execv(sys.argv[2], sys.argv[2:])")
+          "limit and resource.setrlimit(resource.RLIMIT_AS, (limit, limit)); "
+          f"resource.setrlimit(resource.RLIMIT_FSIZE, ({FILE_LIMIT}, {FILE_LIMIT})); "
+          "os.execv(sys.argv[2], sys.argv[2:])")
 
 log = logging.getLogger(__name__)
 
@@ -122,9 +130,8 @@ class Sandbox:
         limited = [sys.executable, "-c", _LIMIT, str(memory_limit_mb << 20), *kernel_cmd]
         if not self.enabled:
             return limited
-        home = str(self.home)
         args = [shutil.which("bwrap"), "--unshare-all", "--die-with-parent", "--new-session",
-                "--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp"]
+                "--proc", "/proc", "--dev", "/dev", "--size", str(SCRATCH_LIMIT), "--tmpfs", "/tmp"]
         for path in SYSTEM_PATHS:
             args += ["--ro-bind-try", path, path]
         bound = python_paths()
@@ -132,12 +139,18 @@ class Sandbox:
             args += ["--ro-bind", str(path), str(path)]
         for path in hidden_paths(bound):
             args += ["--tmpfs", str(path)]
-        args += ["--bind", str(self.copy), str(self.folder), "--bind", str(self.sockets), str(self.sockets),
+        # The submission's folder: its files read-only, in a folder in memory where new files may be written.
+        args += ["--size", str(SCRATCH_LIMIT), "--tmpfs", str(self.folder)]
+        for entry in sorted(self.copy.iterdir()):
+            args += ["--ro-bind", str(entry), str(self.folder / entry.name)]
+        args += ["--bind", str(self.sockets), str(self.sockets),
                  "--ro-bind", str(self.grader), str(self.grader),
-                 "--bind", home, home, "--chdir", str(self.folder), "--clearenv"]
+                 "--dir", HOME, "--dir", f"{HOME}/mpl", "--chdir", str(self.folder), "--clearenv"]
+        for font_list in sorted((self.home / "mpl").glob("fontlist-*.json")):
+            args += ["--ro-bind", str(font_list), f"{HOME}/mpl/{font_list.name}"]
         environment = {
-            "HOME": home, "PATH": f"{Path(sys.executable).parent}:/usr/local/bin:/usr/bin:/bin",
-            "LANG": "C.UTF-8", "MPLCONFIGDIR": f"{home}/mpl", "PYTHONNOUSERSITE": "1",
+            "HOME": HOME, "PATH": f"{Path(sys.executable).parent}:/usr/local/bin:/usr/bin:/bin",
+            "LANG": "C.UTF-8", "MPLCONFIGDIR": f"{HOME}/mpl", "PYTHONNOUSERSITE": "1",
             "NBGRADER_EXECUTION": "autograde", "TMPDIR": "/tmp",
             "PYTHONSAFEPATH": "1",  # a handed-in ipykernel_launcher.py must not replace the kernel's own
         }

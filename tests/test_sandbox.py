@@ -18,6 +18,10 @@ PROBES = {
     "network": "import socket\ntry:\n    socket.create_connection(('1.1.1.1', 53), timeout=2)\n    print('online')\n"
                "except OSError:\n    print('offline')",
     "matplotlib": "import matplotlib.pyplot as plt\nplt.plot([1, 2])\nprint('plotted')",
+    "fill": "try:\n    with open('/tmp/big', 'wb') as f:\n        for _ in range(300):\n            f.write(bytes(1 << 20))\n"
+            "    print('filled')\nexcept OSError:\n    print('refused')",
+    "overwrite": "try:\n    open('data.txt', 'w').write('changed')\n    print('overwritten')\nexcept OSError:\n"
+                 "    print('read-only')",
 }
 
 
@@ -41,6 +45,8 @@ def test_the_kernel_sees_only_its_folder_and_the_environment(tmp_path, repo):
     assert not __import__("os").path.exists("/tmp/canary-sandbox")
     assert seen["network"] == "offline"
     assert seen["matplotlib"] == "plotted" and not any(o.get("name") == "stderr" for o in nb.cells[5].outputs)
+    assert seen["fill"] == "refused", "a file of 300 MB is over the limit"
+    assert seen["overwrite"] == "read-only"
     assert seen["own file"] == "the student's own file"
 
 
