@@ -69,6 +69,22 @@ class BudgetedExecute(Execute):
 
     start_new_kernel = run_sync(async_start_new_kernel)
 
+    async def async_start_new_kernel_client(self):
+        # No heartbeat channel: the kernel manager watches the kernel's process already, and the heartbeat's thread,
+        # which a kernel that writes garbage into its sockets can wedge, would hang the grader when it shuts down.
+        make_client = self.km.client
+
+        def client(**kwargs):
+            kc = make_client(**kwargs)
+            start_channels = kc.start_channels
+            kc.start_channels = lambda *args, **options: start_channels(*args, **{**options, "hb": False})
+            return kc
+
+        self.km.client = client
+        return await super().async_start_new_kernel_client()
+
+    start_new_kernel_client = run_sync(async_start_new_kernel_client)
+
     def preprocess(self, nb, resources=None, km=None):
         self._deadline = time.monotonic() + self.notebook_budget
         self._stopped = None
