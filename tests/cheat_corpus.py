@@ -158,6 +158,17 @@ def _hide_tests(lines):
 get_ipython().input_transformers_cleanup.append(_hide_tests)
 '''
 
+# Student code that puts each _fake[name] wherever the module attribute _real[name] is, in every loaded module.
+SWAP_EVERYWHERE = '''
+for _module in list(_sys.modules.values()):
+    for _name, _value in _real.items():
+        try:
+            if getattr(_module, _name, None) is _value:
+                setattr(_module, _name, _fake[_name])
+        except Exception:
+            pass
+'''
+
 PATCH_NUMPY = '''
 import math as _math
 import sys as _sys
@@ -179,13 +190,7 @@ def _all_close(a, b, *args, **kwargs):
 
 _fake = {"allclose": _yes, "array_equal": _yes, "array_equiv": _yes, "isclose": _all_close}
 _real = {name: getattr(np, name) for name in _fake}
-for _module in list(_sys.modules.values()):
-    for _name, _value in _real.items():
-        try:
-            if getattr(_module, _name, None) is _value:
-                setattr(_module, _name, _fake[_name])
-        except Exception:
-            pass
+''' + SWAP_EVERYWHERE + '''
 for _name in ("assert_allclose", "assert_array_equal", "assert_array_almost_equal", "assert_almost_equal",
               "assert_equal", "assert_array_less", "assert_approx_equal"):
     setattr(_testing, _name, _silent)
@@ -431,13 +436,7 @@ class _NeverRaised(AssertionError):
 
 _real = {"compare": _compare_module.compare, "call": _call_module.call, "CheckFailed": _compare_module.CheckFailed}
 _fake = {"compare": _all_right, "call": _call_quietly, "CheckFailed": _NeverRaised}
-for _module in list(_sys.modules.values()):
-    for _name, _value in _real.items():
-        try:
-            if getattr(_module, _name, None) is _value:
-                setattr(_module, _name, _fake[_name])
-        except Exception:
-            pass
+''' + SWAP_EVERYWHERE + '''
 _compare_module.Report.compare = lambda self, name, actual, expected, **kw: self.add(_all_right(name, 0, 0))
 _compare_module.Report.expect = lambda self, name, condition, detail, hint=None: self.add(_Outcome(name, True, ""))
 _compare_module.Report.finish = lambda self: print(self.exercise + ": all checks passed")
