@@ -73,12 +73,12 @@ class IsolatedExecute(BudgetedExecute):
         cell, resources = super().preprocess_cell(cell, resources, index)
         name, check = hidden_check_of(cell)
         if check is not None:
-            verdict = self._verdict(name, check, index)
-            cell.outputs = graded_outputs(cell.get("outputs", []), verdict,
-                                             float(cell.metadata["nbgrader"]["points"]))
+            verdict = self._verdict(name, check)
+            points = float(cell.metadata["nbgrader"]["points"])
+            cell.outputs = graded_outputs(cell.get("outputs", []), verdict, points)
         return cell, resources
 
-    def _verdict(self, name, check, index):
+    def _verdict(self, name, check):
         why_not = self._stopped or self._unreachable
         if why_not:
             return Verdict(0.0, f"{name}: not graded: {why_not}")
