@@ -28,6 +28,7 @@ from .repair import gradable, with_notes
 
 WATCHDOG_GRACE = 30  # seconds past a cell's time limit before its kernel is given up
 OUTPUT_LIMIT = 200_000  # characters of text output a cell keeps
+ABANDON_LIMIT = 20  # seconds to shut a given-up kernel down before its process is killed outright
 
 
 class RepairingExporter(NotebookExporter):
@@ -130,9 +131,14 @@ class BudgetedExecute(Execute):
         """Shut the kernel down for good (killing it): the later cells are not run, for `reason`."""
         self._stopped = reason
         try:
-            run_sync(self.km.shutdown_kernel)(now=True)
-        except Exception:  # noqa: BLE001, S110 - already gone is as good as killed
-            pass
+            run_sync(self._shut_down_within)(ABANDON_LIMIT)
+        except Exception:  # noqa: BLE001 - however the polite way fails, the process is killed below
+            process = getattr(getattr(self.km, "provisioner", None), "process", None)
+            if process is not None and process.poll() is None:
+                process.kill()
+
+    async def _shut_down_within(self, seconds):
+        await asyncio.wait_for(self.km.shutdown_kernel(now=True), timeout=seconds)
 
 
 def cap_outputs(cell, limit=OUTPUT_LIMIT):

@@ -18,6 +18,7 @@ import sys
 import tempfile
 from pathlib import Path
 
+import zmq
 from jupyter_client.manager import AsyncKernelManager
 from traitlets import Any, Integer
 
@@ -34,6 +35,7 @@ NO_SANDBOX_WARNING = (
 SCRATCH_LIMIT = 512 << 20
 HOME = "/tmp/home"  # the kernel's home, in its /tmp
 FILE_LIMIT = 256 << 20
+INTERRUPT_SEND_MS = 2000  # how long the grader tries to hand a message to the kernel's control channel
 
 # Run by the kernel's own interpreter before the kernel: an address-space limit it cannot raise again.
 _LIMIT = ("import os, resource, sys; limit = int(sys.argv[1]); "
@@ -189,8 +191,28 @@ class SandboxedKernelManager(AsyncKernelManager):
         # A signal to bubblewrap does not reach the kernel (it runs in a session of its own): ask by message.
         if self.sandbox is not None and self.sandbox.enabled and self.has_kernel:
             self._connect_control_socket()
-            self.session.send(self._control_socket, self.session.msg("interrupt_request", content={}))
+            try:
+                self.session.send(self._control_socket, self.session.msg("interrupt_request", content={}))
+            except zmq.Again:
+                self.log.warning("the kernel's control channel takes no message: it could not be interrupted")
             return
         await super()._async_interrupt_kernel()
 
     interrupt_kernel = _async_interrupt_kernel
+
+    def _connect_control_socket(self):
+        # A kernel that garbled or closed its end of the control channel takes no message, and a ZeroMQ send that
+        # nobody takes may wait for ever: messages go only to a kernel that is connected (IMMEDIATE), and a send
+        # gives up after INTERRUPT_SEND_MS (zmq.Again).
+        if self._control_socket is None:
+            control = self.context.socket(zmq.DEALER)
+            for option, value in ((zmq.IMMEDIATE, 1), (zmq.SNDTIMEO, INTERRUPT_SEND_MS), (zmq.LINGER, 0)):
+                control.setsockopt(option, value)
+            control.connect(self._make_url("control"))
+            self._control_socket = control
+
+    async def _async_request_shutdown(self, restart=False):
+        try:
+            await super()._async_request_shutdown(restart=restart)
+        except zmq.Again:  # no polite shutdown then: _async_finish_shutdown waits a moment and kills the kernel
+            self.log.warning("the kernel's control channel takes no message: it is shut down by force")

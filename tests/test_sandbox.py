@@ -1,6 +1,7 @@
 """What a student's kernel can see and do under IsolatedExecute (autograder/sandbox.py)."""
 
 import logging
+import threading
 
 import pytest
 from nbformat.v4 import new_code_cell, new_notebook
@@ -28,7 +29,8 @@ PROBES = {
 def run(cells, folder, **traits):
     nb = new_notebook(cells=[new_code_cell(c) for c in cells])
     nb.metadata.kernelspec = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    IsolatedExecute(timeout=30, notebook_budget=120, **traits).preprocess(nb, {"metadata": {"path": str(folder)}})
+    traits = {"timeout": 30, "notebook_budget": 120, **traits}
+    IsolatedExecute(**traits).preprocess(nb, {"metadata": {"path": str(folder)}})
     return ["".join(o.get("text", "") for o in c.outputs if o.get("output_type") == "stream").strip()
             for c in nb.cells], nb
 
@@ -80,3 +82,31 @@ def test_an_endless_function_costs_its_exercise_only(tmp_path):
     assert determine_grade(nb.cells[1]) == (0, 1.0)
     assert "took longer than" in nb.cells[1].outputs[-1]["evalue"]
     assert determine_grade(nb.cells[3]) == (1.0, 1.0)
+
+
+GARBLE_OWN_SOCKETS = """import os, socket
+for name in os.listdir('/proc/self/fd'):
+    try:
+        if os.readlink(f'/proc/self/fd/{name}').startswith('socket:'):
+            garbled = socket.socket(fileno=os.dup(int(name)))
+            garbled.setblocking(False)
+            for _ in range(50):
+                garbled.send(bytes([255]) * 4096)
+    except OSError:
+        pass
+while True:
+    pass"""
+
+
+def test_a_kernel_that_garbles_its_own_sockets_is_given_up_within_its_time_limit(tmp_path):
+    """The cheat c39_forge_messages once held a whole `nbgrader autograde` batch for ever: the kernel wrote garbage
+    into its ZeroMQ sockets, and the grader's interrupt then waited for a control channel nobody read."""
+    graded = []
+    thread = threading.Thread(target=lambda: graded.append(run([GARBLE_OWN_SOCKETS, "print(1)"], tmp_path, timeout=3)),
+                              daemon=True)
+    thread.start()
+    thread.join(90)
+    assert graded, "grading a kernel that garbled its sockets did not end within 90 s"
+    _, nb = graded[0]
+    assert [o.get("ename") for o in nb.cells[0].outputs] == ["KernelStopped"]
+    assert [o.get("ename") for o in nb.cells[1].outputs] == ["NotRun"]
