@@ -201,9 +201,9 @@ class SandboxedKernelManager(AsyncKernelManager):
     interrupt_kernel = _async_interrupt_kernel
 
     def _connect_control_socket(self):
-        # A kernel that garbled or closed its end of the control channel takes no message, and a ZeroMQ send that
-        # nobody takes may wait for ever: messages go only to a kernel that is connected (IMMEDIATE), and a send
-        # gives up after INTERRUPT_SEND_MS (zmq.Again).
+        # A kernel that garbled its end of the control channel (tests/test_sandbox.py) used to hold the grader in
+        # its next send for ever: messages go only to a kernel that is connected (IMMEDIATE), and a send that
+        # nobody takes gives up after INTERRUPT_SEND_MS (zmq.Again, caught by the two methods above and below).
         if self._control_socket is None:
             control = self.context.socket(zmq.DEALER)
             for option, value in ((zmq.IMMEDIATE, 1), (zmq.SNDTIMEO, INTERRUPT_SEND_MS), (zmq.LINGER, 0)):
