@@ -2,8 +2,8 @@
 
 train is compared with the reference where the shuffling cannot matter (one batch holding every example; or m
 identical examples, where every batch has the same gradient, with m not a multiple of the batch size), and then
-trained on the digits with fixed hyperparameters: the test accuracy must reach 95% (the reference reaches 97.3%,
-and 96.2% or more for every one of 200 seeds tried). While a check runs, `isolated` makes the student's notebook
+trained on the digits with fixed hyperparameters for 10 epochs: the test accuracy must reach 92% (the reference
+reaches 94.7%, and 93.3% or more for every one of 200 seeds tried). While a check runs, `isolated` makes the student's notebook
 use the reference's building blocks (initialize_parameters, model_forward, model_backward, the costs,
 update_parameters).
 """
@@ -24,9 +24,13 @@ from ._harness import distinct_dims, fresh_rng, isolated
 
 __all__ = ["check_accuracy", "check_one_hot", "check_predict", "check_train"]
 
-# The hyperparameters of the digits run, the same as in the notebook; inputs centred with the training mean.
-DIGITS_DIMS, DIGITS_LEARNING_RATE, DIGITS_EPOCHS, DIGITS_BATCH, DIGITS_SEED = [64, 64, 10], 0.1, 40, 32, 0
-DIGITS_REQUIRED = 0.95
+# The digits run: the notebook's hyperparameters, inputs centred with the training mean, but 10 epochs where the
+# notebook trains 40: while the check runs, each step is four calls between the kernel and the grader, which
+# answers for the building blocks, and 40 epochs took 2 to 4 s of grading. The reference reaches 94.7% after 10
+# (97.3% after 40), and at least 93.3% after 10 for each of 200 seeds; a train that loses the pairing of X and Y
+# stays near 10%.
+DIGITS_DIMS, DIGITS_LEARNING_RATE, DIGITS_EPOCHS, DIGITS_BATCH, DIGITS_SEED = [64, 64, 10], 0.1, 10, 32, 0
+DIGITS_REQUIRED = 0.92
 
 
 def check_one_hot(one_hot):
@@ -220,5 +224,5 @@ def check_train(train):
             steps = DIGITS_EPOCHS * math.ceil(X_train.shape[1] / DIGITS_BATCH)
             report.expect("digits", share >= DIGITS_REQUIRED,
                           f"test accuracy {share:.1%} after {DIGITS_EPOCHS} epochs ({steps} steps, {seconds:.1f} s)",
-                          f"a correct train reaches about 97% here; {DIGITS_REQUIRED:.0%} is required")
+                          f"a correct train reaches about 95% here; {DIGITS_REQUIRED:.0%} is required")
     report.finish()
