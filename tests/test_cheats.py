@@ -32,7 +32,7 @@ LIMITS = ("\nc.Execute.timeout = 10\nc.BudgetedExecute.notebook_budget = 90\n"
           "c.BudgetedExecute.memory_limit_mb = 2048\n")
 # What grading itself writes in the course directory: everything else must stay as it was.
 GRADER_OUTPUT = ("autograded", "feedback", "gradebook.db", "grades.csv", ".nbgrader.log")
-# The whole class takes about 4 minutes on 2 cores: a batch still running after 15 has hung.
+# The whole class takes about 3 minutes on 2 cores (two batches): a batch still running after 15 has hung.
 BATCH_TIMEOUT = 900
 LOCKED = "database is locked"
 

@@ -258,3 +258,17 @@ def test_visible_checks_catch_the_mutants(capfd):
               if not mutants.visible_catches(run_visible, exercise, notebook(source))]
     assert capfd.readouterr().err == ""
     assert set(missed) == VISIBLE_MISSES, missed
+
+
+def test_predicts_fixtures_tell_relu_from_the_other_hidden_activations():
+    """Drawn at random, about one network in ten gives the same labels with sigmoid, tanh or linear hidden layers
+    as with ReLU, and a predict with the wrong activation then passed (a flaky mutant test); no fixture may."""
+    from autograder.hidden.application import _distinguishing_classifier
+
+    rng = np.random.default_rng(0)
+    for depth in (2, 3):
+        for _ in range(100):
+            parameters, X = _distinguishing_classifier(rng, depth)
+            want = ref.predict(X, parameters)
+            for activation in ("linear", "sigmoid", "tanh"):
+                assert np.any(ref.model_forward(X, parameters, activation, "softmax")[0].argmax(axis=0) != want)

@@ -54,13 +54,25 @@ def _random_classifier(rng, depth):
     return parameters, rng.standard_normal((dims[0], m))
 
 
+def _distinguishing_classifier(rng, depth, tries=100):
+    """_random_classifier, drawn again until other hidden activations than ReLU give other labels for at least one
+    example (with few hidden units they sometimes agree on every column, and a wrong predict would pass)."""
+    for _ in range(tries):
+        parameters, X = _random_classifier(rng, depth)
+        want = ref.predict(X, parameters)
+        if depth == 1 or all(np.any(ref.model_forward(X, parameters, hidden, "softmax")[0].argmax(axis=0) != want)
+                             for hidden in ("linear", "sigmoid", "tanh")):
+            break
+    return parameters, X
+
+
 def check_predict(predict):
     rng = fresh_rng()
     report = Report("predict")
     names = ["X", "parameters"]
     with isolated(predict):
         for depth in (1, 2, 3):
-            parameters, X = _random_classifier(rng, depth)
+            parameters, X = _distinguishing_classifier(rng, depth)
             want = ref.predict(X, parameters)
             out = call(report, predict, (X.copy(), {k: v.copy() for k, v in parameters.items()}), names)
             label = f"{depth} layer{'s' if depth > 1 else ''}, m={X.shape[1]}"
