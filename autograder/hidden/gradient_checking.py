@@ -125,7 +125,7 @@ def _fixture(rng, hidden, output, depth=None, margin=1e-3):
     """A fresh network whose hidden pre-activations all keep `margin` away from ReLU's kink and whose every hidden
     unit is active for some example (so that no gradient is zero), with sizes that never coincide (m != n_l)."""
     depth = depth or int(rng.integers(2, 4))
-    dims = distinct_dims(rng, depth + 1, 2, 7)
+    dims = distinct_dims(rng, depth + 1, 2, 5)
     m = int(rng.choice([n for n in range(5, 12) if n not in dims]))
     if output == "sigmoid" and rng.random() < 0.5:
         dims[-1] = 1  # one binary output, as in the seeds' 3-layer example
