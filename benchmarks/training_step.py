@@ -8,6 +8,9 @@ timed side by side in one run (interleaved turns of 0.25 s after a pause, after 
 - reference: `model_forward`, `model_backward`, `update_parameters` of `autograder/reference.py`;
 - torch: the same step in PyTorch on the CPU (autograd; `addmm` with the bias, as `nn.Linear` does;
   `cross_entropy`; an in-place SGD update), after checking that it computes the same new parameters;
+- lean: the fastest NumPy step found (`LeanStep`: the bias folded into the products, buffers made once,
+  everything in place), checked to compute the reference's new parameters: how near the floor NumPy gets at
+  the price of readability, so the reference's distance from the floor can be judged;
 - floor: the eight matrix products that step needs (three forward, three dW, two dA_prev) and nothing else;
 - torch floor: the same eight products in PyTorch.
 
@@ -91,6 +94,54 @@ def floor_products(parameters, X, Y):
     return products
 
 
+class LeanStep:
+    """The fastest NumPy step found, for scale, not for teaching: how close to the floor NumPy can get at all.
+
+    It does the reference's arithmetic with every saving that costs readability, which the reference does not
+    make: each layer's bias is folded into its product as one more column of W against a row of ones under
+    A_prev ([W | b] [A_prev; 1], so dW and db come out of one product too); the activations are written into
+    buffers made once; the softmax, dZ and the update are formed in place; no function calls, no dicts.
+    """
+
+    def __init__(self, parameters, X, Y, learning_rate=LEARNING_RATE):
+        self.L = len(parameters) // 2
+        m = X.shape[1]
+        self.scale = learning_rate / m          # the 1/m of dW and db, and the learning rate, in one factor
+        self.Y = Y
+        # [W | b] of each layer, and [A_prev; 1]: layer 1's is X with its row of ones, the others are filled
+        # by the forward pass above their row of ones.
+        self.Wb = [np.hstack([parameters[f"W{layer}"], parameters[f"b{layer}"]]) for layer in range(1, self.L + 1)]
+        self.inputs = [np.vstack([X, np.ones((1, m))])]
+        self.inputs += [np.ones((Wb.shape[0] + 1, m)) for Wb in self.Wb[:-1]]
+
+    def step(self):
+        """Forward, backward and an in-place update of self.Wb."""
+        Wb, inputs, L = self.Wb, self.inputs, self.L
+        Z = [Wb[0] @ inputs[0]]
+        for layer in range(1, L):
+            np.maximum(Z[-1], 0.0, out=inputs[layer][:-1])     # A = relu(Z), above the row of ones
+            Z.append(Wb[layer] @ inputs[layer])
+        dZ = Z[-1]                                              # softmax in place, then AL - Y
+        dZ -= dZ.max(axis=0)
+        np.exp(dZ, out=dZ)
+        dZ /= dZ.sum(axis=0)
+        dZ -= self.Y
+        for layer in range(L - 1, -1, -1):
+            gradient = dZ @ inputs[layer].T                     # [dW | db] times m
+            if layer > 0:
+                dZ = Wb[layer][:, :-1].T @ dZ
+                dZ *= Z[layer - 1] > 0
+            gradient *= self.scale
+            Wb[layer] -= gradient
+
+    def numpy_parameters(self):
+        """The current parameters as a dict of NumPy arrays, W1..WL and b1..bL."""
+        parameters = {}
+        for layer, Wb in enumerate(self.Wb, start=1):
+            parameters[f"W{layer}"], parameters[f"b{layer}"] = Wb[:, :-1].copy(), Wb[:, -1:].copy()
+        return parameters
+
+
 class TorchStep:
     """The same training step in PyTorch (float64, CPU, column-major like the course), for timing."""
 
@@ -142,11 +193,12 @@ class TorchStep:
         return products
 
 
-def same_step(torch, m):
-    """The largest relative difference between the reference's and PyTorch's parameters after one step."""
+def same_step(make_stepper, m):
+    """The largest relative difference between the reference's parameters after one step and those of a
+    stepper (a TorchStep or a LeanStep) made by make_stepper(parameters, X, Y, labels)."""
     parameters, X, Y, labels = problem(m, seed=1)
     want = reference_step(parameters, X, Y)
-    stepper = TorchStep(torch, parameters, X, labels)
+    stepper = make_stepper(parameters, X, Y, labels)
     stepper.step()
     got = stepper.numpy_parameters()
     return max(float(np.linalg.norm(got[k] - want[k]) / np.linalg.norm(want[k])) for k in want)
@@ -163,7 +215,8 @@ def measure(m, torch, rounds):
         state["reference"] = reference_step(state["reference"], X, Y)
         faults.append(resource.getrusage(resource.RUSAGE_SELF).ru_minflt - before)
 
-    contenders = {"reference": reference, "floor": floor_products(parameters, X, Y)}
+    contenders = {"reference": reference, "lean": LeanStep(parameters, X, Y).step,
+                  "floor": floor_products(parameters, X, Y)}
     if torch is not None:
         stepper = TorchStep(torch, parameters, X, labels)
         contenders["torch"] = stepper.step
@@ -176,13 +229,13 @@ def measure(m, torch, rounds):
 
 def report(results, torch):
     """The table of results ({m: {name: seconds}}) with the ratios, and the verdict on the goals, as text."""
-    header = ["batch", "reference ms", "ref page faults", "floor ms", "ref / floor"]
+    header = ["batch", "reference ms", "ref page faults", "floor ms", "ref / floor", "lean ms", "lean / floor"]
     if torch is not None:
         header += ["torch ms", "torch floor ms", "ref / torch", "torch / torch floor"]
     rows = []
     for m, t in results.items():
         row = [str(m), f"{t['reference'] * 1e3:.3f}", f"{t['faults']:g}", f"{t['floor'] * 1e3:.3f}",
-               f"{t['reference'] / t['floor']:.2f}"]
+               f"{t['reference'] / t['floor']:.2f}", f"{t['lean'] * 1e3:.3f}", f"{t['lean'] / t['floor']:.2f}"]
         if torch is not None:
             row += [f"{t['torch'] * 1e3:.3f}", f"{t['torch floor'] * 1e3:.3f}",
                     f"{t['reference'] / t['torch']:.2f}", f"{t['torch'] / t['torch floor']:.2f}"]
@@ -216,9 +269,13 @@ def run_here(args):
           + ("; NumPy only, no PyTorch in the process (as in a course notebook)" if torch is None else ""))
     print(f"threads: {args.threads} (NumPy BLAS: {_timing.blas_threads()}"
           + (f"; torch {torch.__version__}: {torch.get_num_threads()})" if torch is not None else ")"))
+    lean = max(same_step(lambda parameters, X, Y, labels: LeanStep(parameters, X, Y), m) for m in args.batches)
+    print(f"lean step against the reference: largest relative difference of the new parameters {lean:.1e}")
+    if lean > 1e-10:
+        raise SystemExit("the lean step does not compute the reference's step: timing it would be meaningless")
     if torch is not None:
-        differences = {m: same_step(torch, m) for m in args.batches}
-        worst = max(differences.values())
+        worst = max(same_step(lambda parameters, X, Y, labels: TorchStep(torch, parameters, X, labels), m)
+                    for m in args.batches)
         print(f"same step in both: largest relative difference of the new parameters {worst:.1e}")
         if worst > 1e-10:
             raise SystemExit("PyTorch's step does not compute the reference's step: "

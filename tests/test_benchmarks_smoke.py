@@ -55,13 +55,29 @@ def test_training_step_floor_is_the_steps_own_products():
     training_step.floor_products(parameters, X, Y)()  # shapes fit: the eight products run
 
 
+def test_training_steps_lean_contender_computes_the_references_step_twice_in_a_row():
+    training_step = bench("training_step")
+    for m in (1, 7):
+        parameters, X, Y, _ = training_step.problem(m, seed=3)
+        before = {k: v.copy() for k, v in parameters.items()}
+        lean = training_step.LeanStep(parameters, X, Y)
+        want = parameters
+        for _ in range(2):   # its buffers and [W | b] carry over from one step to the next
+            want = training_step.reference_step(want, X, Y)
+            lean.step()
+            got = lean.numpy_parameters()
+            assert all(np.allclose(got[k], want[k], rtol=1e-12, atol=1e-15) for k in want), m
+        assert all(np.array_equal(parameters[k], before[k]) for k in before)   # the problem is not touched
+
+
 def test_training_step_runs_without_torch():
     command = [sys.executable, str(BENCHMARKS / "training_step.py"), "--batches", "4", "--rounds", "1",
                "--threads", "1", "--without-torch"]
     done = subprocess.run(command, capture_output=True, text=True, timeout=300, check=False)
     assert done.returncode == 0, done.stderr
     assert "allocator: default" in done.stdout and "allocator: retain" in done.stdout
-    assert "ref / floor" in done.stdout and "torch" not in done.stdout.split("allocator")[1]
+    assert "ref / floor" in done.stdout and "lean / floor" in done.stdout
+    assert "torch" not in done.stdout.split("allocator")[1]
 
 
 def test_vectorized_against_loops_runs_and_the_loop_is_the_layer(capsys):
