@@ -525,6 +525,19 @@ def test_a_wrong_forward_is_not_charged_to_the_backward(capsys):
     assert "make check_layer_forward_rows pass" in capsys.readouterr().out
 
 
+def test_layer_fixtures_have_Z_of_both_signs():
+    """Drawn freely, about one small layer in twenty had Z > 0 throughout, and a backward that masks dA in place
+    for ReLU then passed the hidden check (a flaky mutant test); no fixture may."""
+    from autograder.hidden.vectorized import _cases, _layer
+
+    rng = np.random.default_rng(0)
+    for _ in range(300):
+        for _activation, n_prev, n_l, m in _cases(rng):
+            for rows in (False, True):
+                Z = _layer(rng, n_prev, n_l, m, rows)[3]
+                assert (Z < 0).any() and (Z > 0).any(), (n_prev, n_l, m, rows)
+
+
 def test_unwritten_exercise_says_so():
     mutants.assert_unwritten_says_so(CORRECT, run_hidden, run_visible)
 

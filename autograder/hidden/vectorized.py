@@ -42,11 +42,18 @@ def _cases(rng):
 
 
 def _layer(rng, n_prev, n_l, m, rows):
-    """A_prev, W, b, Z, dA of one random layer, in the column layout or transposed to the row layout."""
-    A_prev = rng.standard_normal((n_prev, m))
-    W = rng.standard_normal((n_l, n_prev)) / np.sqrt(n_prev)
-    b = rng.standard_normal((n_l, 1))
-    Z = W @ A_prev + b
+    """A_prev, W, b, Z, dA of one random layer, in the column layout or transposed to the row layout.
+
+    Z has entries of both signs, so that relu'(Z) is neither all 1 nor all 0: about one small layer in twenty
+    drawn at random has Z > 0 throughout, and then a ReLU mistake such as masking dA in place went unseen.
+    """
+    while True:
+        A_prev = rng.standard_normal((n_prev, m))
+        W = rng.standard_normal((n_l, n_prev)) / np.sqrt(n_prev)
+        b = rng.standard_normal((n_l, 1))
+        Z = W @ A_prev + b
+        if (Z < 0).any() and (Z > 0).any():
+            break
     dA = rng.standard_normal((n_l, m))
     if rows:
         return A_prev.T.copy(), W.T.copy(), b.T.copy(), Z.T.copy(), dA.T.copy()
