@@ -20,17 +20,20 @@ def _grade(args):
 
 
 def _release(args):
+    from . import visible
     from .release import build_release
 
     repo = find_course_dir(args.course_dir)
-    differences = build_release(repo, check=args.check)
+    differences = visible.update(repo, check=args.check) + build_release(repo, check=args.check)
     for line in differences:
         print(("  " if args.check else "  updated: ") + line)
     if args.check:
-        print("release/ is in step with source/" if not differences else
-              f"release/ is out of date ({len(differences)} files): run `python -m autograder release`")
+        print("release/ and the visible checks' stored values are in step with source/ and the reference"
+              if not differences else
+              f"release/ or the stored values are out of date ({len(differences)} files): "
+              "run `python -m autograder release`")
         return 1 if differences else 0
-    print("release/ regenerated from source/" + (" (no change)" if not differences else ""))
+    print("release/ and course/checks/stored/ regenerated" + (" (no change)" if not differences else ""))
     return 0
 
 

@@ -12,7 +12,7 @@ from autograder.hidden import check_layer_backward, check_numerical_gradient, ch
 from autograder.reference import layer_backward, numerical_gradient, sigmoid
 from autograder.session import RemoteFunction, Session, _write_back
 from autograder.verdict import Verdict, graded_outputs, judge, points_for, share_of
-from course.checks._compare import Outcome
+from course.checks.report import Outcome
 
 
 def roundtrip(value):

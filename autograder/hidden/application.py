@@ -15,9 +15,9 @@ import time
 
 import numpy as np
 
-from course.checks._call import call, number, quiet, unpack
-from course.checks._compare import Report
 from course.checks.application import _labels, _one_hot_case
+from course.checks.calling import call, number, quiet, unpack
+from course.checks.report import Report
 
 from .. import reference as ref
 from ._harness import distinct_dims, fresh_rng, isolated

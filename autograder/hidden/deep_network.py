@@ -12,8 +12,7 @@ import itertools
 
 import numpy as np
 
-from course.checks._call import call, unpack
-from course.checks._compare import Report
+from course.checks.calling import call, unpack
 from course.checks.deep_network import (
     SATURATED,
     WRONG_AXIS,
@@ -26,6 +25,7 @@ from course.checks.deep_network import (
     softmax_big,
     update_compare,
 )
+from course.checks.report import Report
 
 from .. import reference as ref
 from ._harness import distinct_dims, fresh_rng, isolated

@@ -15,8 +15,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from course.checks._call import call, number, quiet
-from course.checks._compare import Report
+from course.checks.calling import call, number, quiet
 from course.checks.gradient_checking import (
     LOCATE_THRESHOLD,
     RIGHT,
@@ -28,6 +27,7 @@ from course.checks.gradient_checking import (
     planted,
     scaled,
 )
+from course.checks.report import Report
 
 from .. import reference as ref
 from ._harness import distinct_dims, fresh_rng, isolated

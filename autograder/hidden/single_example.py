@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from course.checks._call import call, expect_value_error, quiet, unpack
-from course.checks._compare import Report
+from course.checks.calling import call, expect_value_error, quiet, unpack
+from course.checks.report import Report
 from course.checks.single_example import XOR_INPUTS, XOR_MISTAKES, XOR_TARGETS, _bias_broadcast
 
 from .. import reference as ref

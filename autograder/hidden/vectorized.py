@@ -10,9 +10,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from course.checks._call import call, expect_value_error, unpack
-from course.checks._compare import Report
-from course.checks.vectorized import compare_explained
+from course.checks.calling import call, expect_value_error, unpack
+from course.checks.report import Report
 
 from .. import reference as ref
 from ._harness import distinct_dims, fresh_rng, isolated
@@ -64,6 +63,27 @@ def _layer(rng, n_prev, n_l, m, rows):
 # Forward
 # --------------------------------------------------------------------------------------------------------
 
+def forward_mistakes(Z, b, activation, rows):
+    """{sentence: A} for the typical mistakes of a layer's forward pass that give A the right shape."""
+    linear = "X W + b" if rows else "W A_prev + b"
+    mistakes = {f"Z = {linear}: is b missing?": ref.activation_forward(Z - b, activation)}
+    if activation != "linear":
+        mistakes["A = g(Z): is the activation missing?"] = Z
+        for other in ACTIVATIONS:
+            if other != activation:
+                mistakes.setdefault(f"A looks like {other}(Z), not {activation}(Z)", ref.activation_forward(Z, other))
+    return mistakes
+
+
+def cache_z_mistakes(Z, b, activation, rows):
+    """{sentence: cached Z} for the typical mistakes of the Z a layer's forward pass caches."""
+    linear = "X W + b" if rows else "W A_prev + b"
+    mistakes = {f"Z = {linear}: is b missing?": Z - b}
+    if activation != "linear":
+        mistakes["the cache must hold Z (before the activation), not A"] = ref.activation_forward(Z, activation)
+    return mistakes
+
+
 def _check_forward(name, fn, reference, rows):
     rng = fresh_rng()
     report = Report(name)
@@ -76,26 +96,17 @@ def _check_forward(name, fn, reference, rows):
             A_ref, _ = reference(A_prev, W, b, activation)
             args = (A_prev.copy(), W.copy(), b.copy(), activation)
             A, cache = unpack(report, call(report, fn, args, arg_names), ["A", "cache"])
-            linear = "X W + b" if rows else "W A_prev + b"
-            mistakes = {f"Z = {linear}: is b missing?": ref.activation_forward(Z - b, activation)}
-            if activation != "linear":
-                mistakes["A = g(Z): is the activation missing?"] = Z
-                for other in ACTIVATIONS:
-                    if other != activation:
-                        mistakes.setdefault(f"A looks like {other}(Z), not {activation}(Z)",
-                                            ref.activation_forward(Z, other))
-            compare_explained(report, f"A {label}", A, A_ref, mistakes=mistakes, m=m,
-                              shape_hints={Z.T.shape: "A looks transposed"} if m > 1 else None,
-                              rtol=RTOL, atol=_atol(A_ref))
+            report.compare(f"A {label}", A, A_ref, mistakes=forward_mistakes(Z, b, activation, rows), m=m,
+                           shape_hints={Z.T.shape: "A looks transposed"} if m > 1 else None,
+                           rtol=RTOL, atol=_atol(A_ref))
             parts = unpack(report, cache, ["Z", input_name, "W", "b"])
             order = f"the cache is (Z, {input_name}, W, b), in this order"
-            compare_explained(report, f"cache Z {label}", parts[0], Z, shape_hints={A_prev.shape: order},
-                              mistakes=({"the cache must hold Z (before the activation), not A": A_ref}
-                                        if activation != "linear" else None), rtol=RTOL, atol=_atol(Z))
+            report.compare(f"cache Z {label}", parts[0], Z, shape_hints={A_prev.shape: order},
+                           mistakes=cache_z_mistakes(Z, b, activation, rows), rtol=RTOL, atol=_atol(Z))
             for part, value, part_name in zip(parts[1:], (A_prev, W, b), (input_name, "W", "b")):
                 # The inputs pass through unchanged: checked every time, shown in the table once or when wrong.
                 scratch = Report(name)
-                compare_explained(scratch, f"cache {part_name} {label}", part, value, shape_hints={Z.shape: order})
+                scratch.compare(f"cache {part_name} {label}", part, value, shape_hints={Z.shape: order})
                 if case == 0 or not scratch.ok:
                     report.add(scratch.outcomes[0])
         expect_value_error(report, fn, (A_prev, W, b, "swish"), arg_names, "swish")
@@ -123,7 +134,7 @@ def _outputs(dZ, A_prev, W, rows):
     return W.T @ dZ, dZ @ A_prev.T / m, dZ.sum(axis=1, keepdims=True) / m
 
 
-def _mistakes(A_prev, W, Z, dA, activation, rows, per_example):
+def backward_mistakes(A_prev, W, Z, dA, activation, rows, per_example):
     """{output index: {sentence: value}} for the typical mistakes that give an output of the right shape."""
     m = A_prev.shape[0] if rows else A_prev.shape[1]
     g = ref.activation_forward(Z, activation)
@@ -160,7 +171,7 @@ def _mistakes(A_prev, W, Z, dA, activation, rows, per_example):
     return found
 
 
-def _shape_hints(A_prev, W, rows):
+def backward_shape_hints(A_prev, W, rows):
     if rows:
         m, n_l = A_prev.shape[0], W.shape[1]
         wrong_axis = "db has one entry per example: in the row layout examples are rows, sum over axis=0"
@@ -183,12 +194,12 @@ def _check_backward(name, fn, reference, rows, per_example=False):
             A_prev, W, b, Z, dA = _layer(rng, n_prev, n_l, m, rows)
             cache = (Z, A_prev, W, b)
             want = reference(dA, cache, activation)
-            wrong = _mistakes(A_prev, W, Z, dA, activation, rows, per_example)
+            wrong = backward_mistakes(A_prev, W, Z, dA, activation, rows, per_example)
             args = (dA.copy(), tuple(part.copy() for part in cache), activation)
             got = unpack(report, call(report, fn, args, ["dA", "cache", "activation"]), list(names))
-            hints = _shape_hints(A_prev, W, rows)
+            hints = backward_shape_hints(A_prev, W, rows)
             for k, output in enumerate(names):
-                compare_explained(report, f"{output} {activation} m={m}", got[k], want[k],
+                report.compare(f"{output} {activation} m={m}", got[k], want[k],
                                   shape_hints=hints[output] if m > 1 else None, mistakes=wrong[k], m=m,
                                   rtol=RTOL, atol=_atol(want[k]))
         expect_value_error(report, fn, (dA, cache, "gelu"), ["dA", "cache", "activation"], "gelu")

@@ -16,8 +16,8 @@ import math
 
 import numpy as np
 
-from ._call import call, number, unpack
-from ._compare import Report
+from .calling import call, number, unpack
+from .report import Report
 
 __all__ = ["check_accuracy", "check_one_hot", "check_predict", "check_train"]
 

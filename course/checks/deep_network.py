@@ -14,9 +14,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._call import call, unpack
-from ._compare import CheckFailed, Outcome, Report, compare
 from ._numeric import central_difference
+from .calling import call, unpack
+from .report import CheckFailed, Outcome, Report, compare
 
 __all__ = [
     "check_compute_cost",

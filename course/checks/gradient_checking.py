@@ -16,8 +16,8 @@ import contextlib
 
 import numpy as np
 
-from ._call import call, number, quiet
-from ._compare import CheckFailed, Report
+from .calling import call, number, quiet
+from .report import CheckFailed, Report
 
 __all__ = [
     "check_gradient_check",

@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._call import call, expect_value_error, quiet, unpack
-from ._compare import Report
 from ._numeric import central_difference
+from .calling import call, expect_value_error, quiet, unpack
+from .report import Report
 
 __all__ = [
     "check_dense_backward_loops",

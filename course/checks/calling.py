@@ -8,7 +8,7 @@ import warnings
 
 import numpy as np
 
-from ._compare import CheckFailed
+from .report import CheckFailed
 
 
 def _snapshot(value):

@@ -89,7 +89,7 @@ def _scale_hint(name, actual, expected, m):
     return f"{name} is {k:.3g}× what it should be: a constant factor is off"
 
 
-def compare(name, actual, expected, *, m=None, mistakes=None, rtol=RTOL, atol=ATOL):
+def compare(name, actual, expected, *, m=None, mistakes=None, shape_hints=None, rtol=RTOL, atol=ATOL):
     """Compare one output and explain a difference.
 
     Args:
@@ -98,9 +98,26 @@ def compare(name, actual, expected, *, m=None, mistakes=None, rtol=RTOL, atol=AT
         expected: the right value (array or number).
         m: the number of examples, if a 1/m may be involved (for the "1/m missing?" hint).
         mistakes: optional {sentence: wrong_value}; if actual matches a wrong value, the sentence is the hint.
+        shape_hints: optional {shape tuple: sentence}; a wrong shape listed there gets that sentence as its hint.
     Returns:
         an Outcome.
     """
+    outcome = _compare(name, actual, expected, m=m, mistakes=mistakes, rtol=rtol, atol=atol)
+    if not outcome.ok and shape_hints:
+        shape = _shape_of(actual)
+        if shape is not None and shape != np.shape(expected) and shape in shape_hints:
+            outcome.hint = shape_hints[shape]
+    return outcome
+
+
+def _shape_of(value):
+    try:
+        return tuple(np.shape(value))
+    except (TypeError, ValueError):
+        return None
+
+
+def _compare(name, actual, expected, *, m, mistakes, rtol, atol):
     expected = np.asarray(expected, dtype=np.float64)
     array = _as_float_array(actual)
     if array is None:

@@ -1,0 +1,51 @@
+"""Building a stored visible check: the steps that course/checks/replay.py runs, with the expected values and
+the values of typical mistakes filled in here, on the instructor's side, from the reference and the mistake
+catalogues of the hidden checks (each catalogue is written once, in autograder/hidden/)."""
+
+from __future__ import annotations
+
+from course.checks.stored import encode
+
+
+class Call:
+    """One call of the student's function, and the comparisons of its outputs."""
+
+    def __init__(self, args, names, unpack=None):
+        self.step = {"call": encode(list(args)), "names": list(names),
+                     "unpack": list(unpack) if unpack is not None else None, "parts": [], "compare": []}
+
+    def part(self, path, names):
+        """The result at `path` must be a tuple (or list) of len(names) values, e.g. a cache."""
+        self.step["parts"].append({"path": list(path), "names": list(names)})
+        return self
+
+    def compare(self, path, label, expected, *, mistakes=None, shape_hints=None, m=None, rtol=None, atol=None):
+        """Compare the result at `path` with expected; a value in `mistakes` names its sentence."""
+        self.step["compare"].append({
+            "path": list(path), "label": label, "expected": encode(expected),
+            "mistakes": {sentence: encode(value) for sentence, value in (mistakes or {}).items()},
+            "shape_hints": [[list(shape), sentence] for shape, sentence in (shape_hints or {}).items()],
+            "m": m, "rtol": rtol, "atol": atol,
+        })
+        return self
+
+
+class Script:
+    """The stored visible check of one exercise."""
+
+    def __init__(self, exercise, doc):
+        self.exercise = exercise
+        self.doc = " ".join(doc.split())
+        self.steps = []
+
+    def call(self, args, names, unpack=None):
+        step = Call(args, names, unpack)
+        self.steps.append(step.step)
+        return step
+
+    def value_error(self, args, names, bad):
+        """The function must raise ValueError for the unknown name `bad` among args."""
+        self.steps.append({"value_error": encode(list(args)), "names": list(names), "bad": bad})
+
+    def data(self):
+        return {"doc": self.doc, "steps": self.steps}
