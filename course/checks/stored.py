@@ -75,6 +75,11 @@ def script(exercise):
     raise KeyError(f"no stored visible check for {exercise!r}")
 
 
+def values(exercise):
+    """{key: value} stored for a check of `exercise` written by hand (fresh copies)."""
+    return {key: decode(v) for key, v in script(exercise)[1].get("values", {}).items()}
+
+
 def exercises():
     """{exercise: its stored check} for every exercise of every assignment, in the course's order."""
     found = {}
