@@ -7,13 +7,9 @@ assignment 02 are the one exception and say so.
 The hidden checks in :mod:`autograder.hidden` compare a student's function with the function of the same
 name here. Nothing in this module is ever shipped to students.
 
-Speed (``benchmarks/training_step.py`` measures it): the layer and network functions are written as the math,
-with a few choices, each commented where it is made, that keep a training step close to the time of its matrix
-products. A large array that is written once and then updated in place (``Z += b``) instead of being replaced
-by ``Z + b`` saves one pass over memory and one fresh allocation. The in-place updates touch only arrays
-created in the same function, never an argument, so every function returns new arrays and leaves its inputs
-unchanged; and they are taken only for float64 arrays of matching shapes (the course's convention), where they
-give bitwise the same result as the plain expression, which any other input gets.
+Every function is written as the math it stands for, and returns new arrays without changing its inputs.
+Speed is not its job: grading time goes into the round trips to the student's kernel, and the fastest NumPy
+training step found is kept in ``benchmarks/training_step.py`` (the "lean" contender) instead.
 """
 
 from __future__ import annotations
@@ -21,19 +17,6 @@ from __future__ import annotations
 import numpy as np
 
 ACTIVATIONS = ("sigmoid", "relu", "tanh", "linear")
-
-
-_FLOAT64 = np.dtype(np.float64)
-
-
-def _float64_array(*values):
-    """Whether every value is a plain float64 ndarray: there an in-place update equals the plain one."""
-    for value in values:
-        # `is`, not `==`: a test of well under a microsecond, run several times a step; NumPy's float64 arrays
-        # share this dtype object, and a miss would only mean the plain expression.
-        if type(value) is not np.ndarray or value.dtype is not _FLOAT64:
-            return False
-    return True
 
 
 def _require_activation(activation, allowed=ACTIVATIONS):
@@ -148,7 +131,7 @@ def dense_forward_single(x, W, b, activation):
 
 
 def dense_backward_loops(dy, cache, activation):
-    """Backward pass of one dense layer, one example, unit by unit (seed 002, equations 6-9).
+    """Backward pass of one dense layer, one example, unit by unit (equations 6-9 of the note on perceptrons and backpropagation).
 
     Args:
         dy: dJ/dy, (n_y, 1).  cache: (z, x, W, b) from dense_forward_single.  activation: name.
@@ -196,32 +179,8 @@ def layer_forward(A_prev, W, b, activation):
         (A, cache): A is (n_l, m); cache is (Z, A_prev, W, b).
     """
     _require_activation(activation)
-    Z = _weighted_input(A_prev, W, b)
+    Z = W @ A_prev + b
     return activation_forward(Z, activation), (Z, A_prev, W, b)
-
-
-def _weighted_input(A_prev, W, b):
-    """Z = W A_prev + b, the linear half of a layer's forward pass."""
-    Z = W @ A_prev
-    if _float64_array(Z, b) and Z.ndim == 2 and b.shape in ((Z.shape[0], 1), Z.shape):
-        # b is added into the product's own fresh array: `W @ A_prev + b` would allocate and fill a second
-        # (n_l, m) array.
-        Z += b
-        return Z
-    return Z + b
-
-
-def _parameter_gradients(dZ, A_prev):
-    """(dW, db) = (dZ A_prev^T / m, sum_columns(dZ) / m), the gradients of a layer's W and b."""
-    m = A_prev.shape[1]
-    # One matrix product (BLAS reads A_prev transposed in place, no copy); the 1/m then scales the small
-    # (n_l, n_prev) result in place, not the large operands.
-    dW = dZ @ A_prev.T
-    if _float64_array(dW):
-        dW /= m
-    else:
-        dW = dW / m
-    return dW, dZ.sum(axis=1, keepdims=True) / m
 
 
 def linear_backward(dZ, cache):
@@ -231,21 +190,8 @@ def linear_backward(dZ, cache):
     averaged cost appears in dW and db only: dA_prev is per example.
     """
     _, A_prev, W, _ = cache
-    dW, db = _parameter_gradients(dZ, A_prev)
-    return W.T @ dZ, dW, db
-
-
-def _times_derivative(dA, Z, activation):
-    """dZ = dA * g'(Z). dA must be the caller's own scratch array: it may be overwritten and returned."""
-    if not (_float64_array(dA) and getattr(Z, "shape", None) == dA.shape):
-        return dA * activation_derivative(Z, activation)
-    if activation == "relu":
-        # relu'(Z) is 1 where Z > 0, else 0: multiplying by the boolean mask gives the same numbers as
-        # multiplying by relu_derivative(Z), without building that (n, m) float array.
-        dA *= Z > 0
-    elif activation != "linear":   # linear: g' = 1, dZ = dA
-        dA *= activation_derivative(Z, activation)
-    return dA
+    m = A_prev.shape[1]
+    return W.T @ dZ, dZ @ A_prev.T / m, dZ.sum(axis=1, keepdims=True) / m
 
 
 def layer_backward(dA, cache, activation):
@@ -283,7 +229,7 @@ def layer_backward_per_example(dA, cache, activation):
 
 
 def layer_forward_rows(X, W, b, activation):
-    """Row-major layer (examples are rows, as in seed 001 and most frameworks): Z = X W + b.
+    """Row-major layer (examples are rows, as in the ml-cheatsheet and most frameworks): Z = X W + b.
 
     Args:
         X: (m, n).  W: (n, h).  b: (1, h).  activation: a name in ACTIVATIONS.
@@ -365,10 +311,8 @@ def model_forward(X, parameters, hidden_activation="relu", output_activation="si
         if layer < L:
             A, cache = layer_forward(A, W, b, hidden_activation)
         elif output_activation == "softmax":
-            # Z straight into softmax: layer_forward's "linear" would first copy Z into a separate A.
-            # (np.asarray(..., dtype=float) copies nothing for float64.)
-            Z = _weighted_input(A, W, b)
-            A, cache = softmax(np.asarray(Z, dtype=float)), (Z, A, W, b)
+            Z = W @ A + b
+            A, cache = softmax(Z), (Z, A, W, b)
         else:
             A, cache = layer_forward(A, W, b, output_activation)
         caches.append(cache)
@@ -396,7 +340,7 @@ def mse_cost(AL, Y):
 
 
 def mse_gradient(AL, Y):
-    """dJ/dAL of mse_cost, per example (no 1/m): AL - Y, the (yhat - y) error of seed 001. Shape of AL."""
+    """dJ/dAL of mse_cost, per example (no 1/m): AL - Y, the (yhat - y) error of the ml-cheatsheet. Shape of AL."""
     return AL - Y
 
 
@@ -425,35 +369,23 @@ def model_backward(AL, Y, caches, hidden_activation="relu", output_activation="s
     _require_activation(output_activation, OUTPUT_ACTIVATIONS)
     L = len(caches)
     grads = {}
-    # The loss's dA[L] times g'(Z[L]) simplifies to AL - Y for each pair: one subtraction, no division by AL.
+    # The loss's dA[L] times g'(Z[L]) simplifies to AL - Y for each pair: no division by AL.
     dZ = AL - Y
     for layer in range(L, 0, -1):
-        _, A_prev, W, _ = caches[layer - 1]
-        grads[f"dW{layer}"], grads[f"db{layer}"] = _parameter_gradients(dZ, A_prev)
+        dA_prev, grads[f"dW{layer}"], grads[f"db{layer}"] = linear_backward(dZ, caches[layer - 1])
         if layer > 1:
-            # layer_backward's equations, with two savings: dA[l-1] = W^T dZ[l] is a fresh array of ours, so
-            # dZ[l-1] = dA[l-1] * g'(Z[l-1]) is formed in it in place; and layer 1's dA[0] = dJ/dX, a full
-            # matrix product, is not computed at all: model_backward returns parameter gradients only.
-            dZ = _times_derivative(W.T @ dZ, caches[layer - 2][0], hidden_activation)
+            dZ = dA_prev * activation_derivative(caches[layer - 2][0], hidden_activation)
     return grads
 
 
 def update_parameters(parameters, grads, learning_rate):
     """One gradient-descent step. Returns a new dict {name: value - learning_rate * d<name>};
     the input dicts and their arrays are left untouched."""
-    updated = {}
-    for name, value in parameters.items():
-        step = learning_rate * grads[f"d{name}"]
-        if _float64_array(value, step) and value.shape == step.shape:
-            # value - step written into the fresh array step: one new array per parameter, not two.
-            updated[name] = np.subtract(value, step, out=step)
-        else:
-            updated[name] = value - step
-    return updated
+    return {name: value - learning_rate * grads[f"d{name}"] for name, value in parameters.items()}
 
 
 def tied_weights_backward(X, Y, W, b1, b2, hidden_activation="tanh"):
-    """Two layers that share one square weight matrix W (seed 002's tied weights).
+    """Two layers that share one square weight matrix W (tied weights, as in the note on backpropagation's linearity).
 
     Forward: A1 = g(W X + b1), A2 = W A1 + b2 (linear), cost J = mse_cost(A2, Y).
     Because the chain rule is linear, dJ/dW is the sum of the gradients W receives in each layer:
