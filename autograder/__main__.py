@@ -20,11 +20,12 @@ def _grade(args):
 
 
 def _release(args):
-    from . import visible
+    from . import exercises, visible
     from .release import build_release
 
     repo = find_course_dir(args.course_dir)
-    differences = visible.update(repo, check=args.check) + build_release(repo, check=args.check)
+    differences = (visible.update(repo, check=args.check) + build_release(repo, check=args.check)
+                   + exercises.update_curriculum(repo / "README.md", check=args.check))
     for line in differences:
         print(("  " if args.check else "  updated: ") + line)
     if args.check:

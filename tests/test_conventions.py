@@ -109,9 +109,19 @@ def test_course_modules_do_not_shadow_each_other():
                 owners[name] = info.name
 
 
-def test_exercise_order_is_the_order_of_the_test_cells():
-    from autograder.hidden._harness import EXERCISE_ORDER
+def test_the_registry_is_the_order_and_points_of_the_test_cells():
+    from autograder.exercises import ASSIGNMENTS as REGISTERED
+    from autograder.exercises import EXERCISES
 
-    order = [grade_id(c).removeprefix("test_") for name in ASSIGNMENTS for c in source_nb(name).cells
-             if is_test_cell(c)]
-    assert list(EXERCISE_ORDER) == order, "autograder/hidden/_harness.py EXERCISE_ORDER must follow source/"
+    cells = [(name, grade_id(c).removeprefix("test_"), c.metadata["nbgrader"]["points"])
+             for name in ASSIGNMENTS for c in source_nb(name).cells if is_test_cell(c)]
+    assert [(e.assignment.folder, e.name, e.points) for e in EXERCISES] == cells, \
+        "autograder/exercises.py must list every test cell of source/, in order, with its points"
+    assert [a.folder for a in REGISTERED] == list(ASSIGNMENTS)
+
+
+def test_the_readme_curriculum_is_the_registry():
+    from autograder.exercises import update_curriculum
+
+    assert update_curriculum(REPO / "README.md", check=True) == [], \
+        "README.md's curriculum table differs from autograder/exercises.py: run `python -m autograder release`"

@@ -7,30 +7,13 @@ import contextlib
 import numpy as np
 
 from .. import reference
+from ..exercises import BY_NAME, EXERCISES
 
-# Every graded exercise, in the order students meet them (tests/test_conventions.py compares it with source/).
-EXERCISE_ORDER = (
-    "sigmoid", "sigmoid_derivative", "relu", "relu_derivative", "tanh_derivative", "neuron_forward",
-    "xor_parameters", "dense_forward_single", "dense_backward_loops", "dense_backward_single",
-    "layer_forward", "layer_backward", "layer_backward_per_example", "layer_forward_rows", "layer_backward_rows",
-    "initialize_parameters", "softmax", "model_forward", "compute_cost", "cost_gradient", "mse_cost",
-    "mse_gradient", "softmax_cross_entropy", "model_backward", "tied_weights_backward", "update_parameters",
-    "numerical_gradient", "relative_error", "gradient_check", "locate_gradient_bug",
-    "one_hot", "train", "predict", "accuracy",
-)
-
-# Exercises a later exercise may call. While a later exercise is checked, the student's own versions are
-# swapped for the reference's, so one early mistake costs points once, on its own exercise. Only exercises that
-# come before the one checked are supplied: in grading, the grader answers for them from its own process while
-# the student's code runs, and it must never answer for an exercise that is still to be graded.
-_BUILDING_BLOCKS = (
-    "sigmoid", "sigmoid_derivative", "relu", "relu_derivative", "tanh_derivative",
-    "dense_forward_single", "dense_backward_single",
-    "layer_forward", "layer_backward", "softmax", "compute_cost", "cost_gradient",
-    "mse_cost", "mse_gradient", "softmax_cross_entropy", "model_forward", "model_backward",
-    "update_parameters", "initialize_parameters",
-    "numerical_gradient", "relative_error", "gradient_check",
-)
+# While a later exercise is checked, the earlier exercises it may call (autograder/exercises.py) are the
+# reference's, so one early mistake costs points once, on its own exercise. Only exercises that come before the
+# one checked are supplied: in grading, the grader answers for them from its own process while the student's
+# code runs, and it must never answer for an exercise that is still to be graded.
+_ALL_BUILDING_BLOCKS = tuple(e.name for e in EXERCISES if e.building_block)
 
 
 def fresh_rng():
@@ -49,9 +32,8 @@ def isolated(fn):
         return
     saved, added = {}, []
     own = getattr(fn, "__name__", None)
-    earlier = EXERCISE_ORDER[:EXERCISE_ORDER.index(own)] if own in EXERCISE_ORDER else _BUILDING_BLOCKS
-    for name in _BUILDING_BLOCKS:
-        if name == own or name not in earlier or not hasattr(reference, name):
+    for name in BY_NAME[own].calls if own in BY_NAME else _ALL_BUILDING_BLOCKS:
+        if not hasattr(reference, name):
             continue
         if name not in namespace:
             added.append(name)

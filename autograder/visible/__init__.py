@@ -1,8 +1,8 @@
 """The visible checks' stored values: generated here, on the instructor's side, and written as data into
 `course/checks/stored/<assignment>.json`, which course/checks/replay.py runs in the student's notebook.
 
-Each assignment's module here (its name is the assignment's without the number: `02_vectorized` is
-`vectorized.py`) has `scripts()`, {exercise: Script}. `python -m autograder release` rewrites the files;
+Each assignment's module here (autograder/exercises.py names it: `02_vectorized` is `vectorized.py`) has
+`scripts()`, {exercise: Script}, one for each of the assignment's exercises. `python -m autograder release` rewrites the files;
 `python -m autograder release --check` fails when one is stale.
 """
 
@@ -13,32 +13,27 @@ import json
 import pkgutil
 from pathlib import Path
 
+from .. import exercises
+
 STORED = Path("course") / "checks" / "stored"  # inside a course directory (the repository)
 
 
-def module_name(assignment):
-    """`02_vectorized` -> `vectorized`."""
-    return assignment.split("_", 1)[1]
-
-
 def render(assignment):
-    """The text of the stored-checks file of one assignment."""
-    module = importlib.import_module(f"{__name__}.{module_name(assignment)}")
+    """The text of the stored-checks file of one assignment (its folder name), exercises in the course's order."""
+    module = importlib.import_module(f"{__name__}.{assignment.split('_', 1)[1]}")
     scripts = module.scripts()
-    lines = [f"{json.dumps(exercise)}: {json.dumps(script.data(), ensure_ascii=False)}"
-             for exercise, script in scripts.items()]
+    order = [e.name for e in exercises.of(assignment)]
+    missing = sorted(set(order) - set(scripts)) + sorted(set(scripts) - set(order))
+    if missing:
+        raise KeyError(f"{module.__name__}.scripts() and autograder/exercises.py disagree on {missing}")
+    lines = [f"{json.dumps(name)}: {json.dumps(scripts[name].data(), ensure_ascii=False)}" for name in order]
     return ('{"assignment": ' + json.dumps(assignment) + ',\n"checks": {\n' + ",\n".join(lines) + "\n}}\n")
 
 
-def generated_modules():
-    """The modules of this package that generate an assignment's stored checks."""
-    return {info.name for info in pkgutil.iter_modules(__path__) if info.name != "script"}
-
-
-def assignments(repo):
-    """The assignments of the course directory `repo` (source/NN_name/) whose stored checks are generated here."""
-    modules = generated_modules()
-    return sorted(p.name for p in (Path(repo) / "source").iterdir() if p.is_dir() and module_name(p.name) in modules)
+def assignments():
+    """The assignments whose stored checks are generated here (every one, once all are converted)."""
+    modules = {info.name for info in pkgutil.iter_modules(__path__)}
+    return [a.folder for a in exercises.ASSIGNMENTS if a.module in modules]
 
 
 def update(repo, check=False):
@@ -51,7 +46,7 @@ def update(repo, check=False):
         the differences, one line a file ("differs: ...", "missing: ...", "not generated: ...").
     """
     folder = Path(repo) / STORED
-    wanted = {f"{a}.json": render(a) for a in assignments(repo)}
+    wanted = {f"{a}.json": render(a) for a in assignments()}
     present = {p.name for p in folder.glob("*.json")} if folder.exists() else set()
     differences = [f"not generated: {STORED / n}" for n in sorted(present - set(wanted))]
     for name, text in wanted.items():
