@@ -1,9 +1,9 @@
 """From a hidden check's report to a score, and from a score to the outputs nbgrader reads it from.
 
-Partial credit, the one rule for every exercise: the lines of a hidden check's report are grouped by their first
-word, which names the output they are about (`dW`, `db`, `cache`, `bad` for the bad-name line; a check of a
-function with one output labels its lines by case, so they form one group; a few label them by case first,
-such as `L=3 W1` of update_parameters, and then a group is a case). A group is right when all of its lines
+Partial credit, the one rule for every exercise: the lines of a hidden check's report are grouped by the output
+they are about, the `group` each line declares (course/checks/report.py: `dW`, `db`, `cache`, `bad` for the
+bad-name line; a check that gives none groups a line by its label's first word, so the lines of a function with
+one output, labelled by case, form one group). A group is right when all of its lines
 pass, over every case. The exercise earns its points times the share of right groups, rounded down to a half
 point; every group right is full marks. A changed input (the line `inputs`) never earns credit: it counts as one
 more wrong group. A function that is not written, raises, returns something of the wrong structure or runs out of
@@ -38,8 +38,7 @@ def outputs_right(outcomes):
     """({output: all of its lines passed}) for the lines of a report, in order of first appearance."""
     right = {}
     for outcome in outcomes:
-        output = outcome.name.split()[0] if outcome.name.split() else "result"
-        right[output] = right.get(output, True) and outcome.ok
+        right[outcome.group] = right.get(outcome.group, True) and outcome.ok
     return right
 
 

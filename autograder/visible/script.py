@@ -19,13 +19,15 @@ class Call:
         self.step["parts"].append({"path": list(path), "names": list(names)})
         return self
 
-    def compare(self, path, label, expected, *, mistakes=None, shape_hints=None, m=None, rtol=None, atol=None):
-        """Compare the result at `path` with expected; a value in `mistakes` names its sentence."""
+    def compare(self, path, label, expected, *, mistakes=None, shape_hints=None, m=None, rtol=None, atol=None,
+                group=None):
+        """Compare the result at `path` with expected; a value in `mistakes` names its sentence; `group` is the
+        output the line is about (the label's first word when not given)."""
         self.step["compare"].append({
             "path": list(path), "label": label, "expected": encode(expected),
             "mistakes": {sentence: encode(value) for sentence, value in (mistakes or {}).items()},
             "shape_hints": [[list(shape), sentence] for shape, sentence in (shape_hints or {}).items()],
-            "m": m, "rtol": rtol, "atol": atol,
+            "m": m, "rtol": rtol, "atol": atol, "group": group or label.split()[0],
         })
         return self
 

@@ -7,7 +7,7 @@ A stored check is a list of steps, plain JSON data:
      "parts": [{"path": [...], "names": [...]}],          a returned tuple inside the result, e.g. the cache
      "compare": [{"path": [...], "label": "dW relu", "expected": value,
                   "mistakes": {sentence: value}, "shape_hints": [[shape, sentence]],
-                  "m": m, "rtol": r, "atol": a, "keys": "ignore-extra" (a dict path only)}]}
+                  "m": m, "rtol": r, "atol": a, "group": "dW"}]}
     {"value_error": [args...], "names": [...], "bad": "softplus"}
 
 A path indexes the result: an integer into a tuple or list, a string into a dict. Every call is watched (an
@@ -78,7 +78,7 @@ def _run_call(report, fn, step):
         hints = {tuple(shape): sentence for shape, sentence in item.get("shape_hints") or []}
         kwargs = {k: item[k] for k in ("m", "rtol", "atol") if item.get(k) is not None}
         report.compare(label, actual, stored.decode(item["expected"]), mistakes=mistakes, shape_hints=hints,
-                       **kwargs)
+                       group=item.get("group"), **kwargs)
 
 
 def run(exercise, fn):

@@ -30,10 +30,21 @@ class CheckFailed(AssertionError):
 
 @dataclass
 class Outcome:
+    """One line of a check's report.
+
+    name: the label the student reads ("dW relu m=4"). group: the output the line is about ("dW"), which partial
+    credit counts by (autograder/verdict.py); given by the check, or the label's first word when it is not.
+    """
+
     name: str
     ok: bool
     detail: str
     hint: str | None = None
+    group: str | None = None
+
+    def __post_init__(self):
+        if self.group is None:
+            self.group = self.name.split()[0] if self.name.split() else "result"
 
     def line(self, width=8):
         text = f"  {self.name:<{width}} {self.detail}  {OK if self.ok else BAD}"
@@ -176,12 +187,15 @@ class Report:
         self.outcomes.append(outcome)
         return outcome.ok
 
-    def compare(self, name, actual, expected, **kwargs):
-        return self.add(compare(name, actual, expected, **kwargs))
+    def compare(self, name, actual, expected, *, group=None, **kwargs):
+        outcome = compare(name, actual, expected, **kwargs)
+        if group is not None:
+            outcome.group = group
+        return self.add(outcome)
 
-    def expect(self, name, condition, detail, hint=None):
+    def expect(self, name, condition, detail, hint=None, *, group=None):
         """A free-form check: passes when condition is true; detail describes what was checked."""
-        return self.add(Outcome(name, bool(condition), detail, None if condition else hint))
+        return self.add(Outcome(name, bool(condition), detail, None if condition else hint, group))
 
     @property
     def ok(self):
