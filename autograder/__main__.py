@@ -86,7 +86,8 @@ def main(argv=None):
     grade.add_argument("notebook")
     grade.add_argument("--json", action="store_true", help="print the grade as JSON")
     grade.add_argument("--assignment", help="the assignment (default: recognised from the notebook's cells)")
-    grade.add_argument("--timeout", type=int, default=60, help="seconds a cell may run (default 60)")
+    grade.add_argument("--timeout", type=int, default=None,
+                       help="seconds a cell may run (default: the course's c.Execute.timeout)")
     grade.set_defaults(run=_grade)
 
     release = commands.add_parser("release", help="regenerate release/ from source/ with nbgrader")

@@ -1,9 +1,10 @@
 """Grading one filled-in notebook without a gradebook: `python -m autograder grade NOTEBOOK.ipynb`.
 
-The same engine as `nbgrader autograde` with this course's configuration (autograder/isolated.py): the test cells
-are taken from the source notebook, the notebook runs in the sandbox, each exercise is scored by its hidden check
-from outside the kernel, stderr is not held against a cell, and each test cell's score is read by nbgrader's own
-`determine_grade`.
+The same pipeline as `nbgrader autograde`: the course's nbgrader_config.py is loaded, and its autograde
+preprocessors run with its limits (the engine of autograder/isolated.py, stderr moved to stdout, nbgrader's own
+steps), except the ones that write to a gradebook, which `grade` has not. The test cells are taken from the
+source notebook first (autograder/repair.py). Each test cell's score is read by nbgrader's own `determine_grade`,
+and its verdict from the data the engine stored in the cell (autograder/verdict.py).
 """
 
 from __future__ import annotations
@@ -11,16 +12,16 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from nbgrader.converters import Autograde
 from nbgrader.utils import determine_grade, setenv
+from traitlets.config.loader import PyFileConfigLoader
 
-from .isolated import IsolatedExecute
 from .notebooks import NotACourseNotebook, grade_id, is_test_cell, read_notebook, source_notebooks
 from .repair import repair
-from .stderr_to_stdout import StderrToStdout
-from .verdict import HEADER
+from .verdict import recorded
 
-CELL_TIMEOUT = 60
-NOTEBOOK_BUDGET = 300
+# nbgrader's autograde steps that need a gradebook: `grade` has none and skips them.
+GRADEBOOK_STEPS = ("SaveAutoGrades", "AssignLatePenalties")
 
 
 @dataclass
@@ -29,6 +30,8 @@ class Exercise:
     score: float
     max_score: float
     message: str
+    groups: dict = field(default_factory=dict)   # {output: right} as partial credit counted it
+    failing: list = field(default_factory=list)  # the hidden check's failed lines
 
 
 @dataclass
@@ -63,36 +66,56 @@ def identify_assignment(nb, course_dir, requested=None):
     return best, sources[best]
 
 
-def _message(cell):
-    """What a student should read about one executed test cell: the hidden check's report, which decides."""
-    text = "".join(o.get("text", "") or o.get("evalue", "") + "\n" for o in cell.get("outputs", []))
-    if HEADER in text:
-        report = text[text.index(HEADER):].split("\n", 1)
-        return report[1].strip() if len(report) > 1 else report[0]
-    return text.strip() or "passed"
+def course_config(course_dir, timeout=None):
+    """The course's nbgrader configuration (its nbgrader_config.py), with the cell time limit `timeout` if given."""
+    config = PyFileConfigLoader("nbgrader_config.py", path=str(course_dir)).load_config()
+    if timeout is not None:
+        config.Execute.timeout = timeout
+    return config
 
 
-def execute(nb, workdir, timeout=CELL_TIMEOUT, budget=NOTEBOOK_BUDGET):
-    """Execute nb in workdir as nbgrader autograde does with this course's configuration."""
-    executor = IsolatedExecute(timeout=timeout, notebook_budget=budget, interrupt_on_timeout=True)
+def autograde_steps(config):
+    """The course's autograde preprocessors, configured, without those that write to a gradebook."""
+    classes = config.Autograde.get("autograde_preprocessors") or \
+        Autograde.class_traits()["autograde_preprocessors"].default()
+    return [cls(config=config) for cls in classes if cls.__name__ not in GRADEBOOK_STEPS]
+
+
+def execute(nb, workdir, config):
+    """Run the course's autograde steps on nb, in workdir, as nbgrader autograde does."""
+    resources = {"metadata": {"path": str(workdir)}, "nbgrader": {}}
     with setenv(NBGRADER_EXECUTION="autograde"):  # as nbgrader autograde does: visible checks advise only
-        executor.preprocess(nb, {"metadata": {"path": str(workdir)}})
-    StderrToStdout().preprocess(nb, {})
+        for step in autograde_steps(config):
+            nb, resources = step(nb, resources)  # a step that is not enabled passes nb through
     return nb
 
 
-def grade_notebook(path, course_dir, assignment=None, timeout=CELL_TIMEOUT):
-    """Grade one notebook of the course. Raises NotACourseNotebook for a file that cannot be graded."""
+def _message(cell):
+    """What a student should read about one executed test cell: the hidden check's report, which decides."""
+    verdict = recorded(cell)
+    if verdict is not None:
+        return verdict["report"]
+    text = "".join(o.get("text", "") or o.get("evalue", "") + "\n" for o in cell.get("outputs", []))
+    return text.strip() or "passed"
+
+
+def grade_notebook(path, course_dir, assignment=None, timeout=None):
+    """Grade one notebook of the course. Raises NotACourseNotebook for a file that cannot be graded.
+
+    timeout: seconds a cell may run; the course's `c.Execute.timeout` when None.
+    """
     path = Path(path)
     student = read_notebook(path)
     name, source_path = identify_assignment(student, course_dir, assignment)
     nb, notes = repair(student, read_notebook(source_path), name)
-    execute(nb, path.parent.resolve(), timeout)
+    nb = execute(nb, path.parent.resolve(), course_config(course_dir, timeout))
     grade = Grade(notebook=str(path), assignment=name, notes=notes)
     executed = {grade_id(cell): cell for cell in nb.cells if is_test_cell(cell)}
     for gid, cell in executed.items():
         score, max_score = determine_grade(cell)
-        grade.exercises.append(Exercise(gid, float(score or 0.0), max_score, _message(cell)))
+        verdict = recorded(cell) or {}
+        grade.exercises.append(Exercise(gid, float(score or 0.0), max_score, _message(cell),
+                                        verdict.get("groups", {}), verdict.get("failing", [])))
     grade.score = sum(e.score for e in grade.exercises)
     grade.max_score = sum(e.max_score for e in grade.exercises)
     return grade
@@ -103,9 +126,8 @@ def format_table(grade):
     width = max([len("exercise")] + [len(e.grade_id) for e in grade.exercises])
     lines = [f"{grade.assignment}  ({grade.notebook})", f"  {'exercise':<{width}}  score    message"]
     for e in grade.exercises:
-        first, *rest = e.message.splitlines() or [""]
-        failing = [line.strip() for line in rest if line.rstrip().endswith("✗") or "✗  " in line][:3]
-        summary = "; ".join([first] + failing)
+        first = (e.message.splitlines() or [""])[0]
+        summary = "; ".join([first] + e.failing[:3])
         lines.append(f"  {e.grade_id:<{width}}  {e.score:g} / {e.max_score:g}  {summary[:160]}")
     lines.append(f"  {'total':<{width}}  {grade.score:g} / {grade.max_score:g}")
     for note in grade.notes:

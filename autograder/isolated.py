@@ -26,7 +26,7 @@ from .notebooks import grade_id, is_test_cell
 from .robust import BudgetedExecute
 from .sandbox import NO_SANDBOX_WARNING, Sandbox, SandboxedKernelManager, bwrap_works
 from .session import RemoteFunction, Session, bootstrap_code, listen
-from .verdict import Verdict, graded_outputs, judge
+from .verdict import Verdict, graded_outputs, judge, record
 
 
 class SandboxUnavailable(RuntimeError):
@@ -76,6 +76,7 @@ class IsolatedExecute(BudgetedExecute):
             verdict = self._verdict(name, check)
             points = float(cell.metadata["nbgrader"]["points"])
             cell.outputs = graded_outputs(cell.get("outputs", []), verdict, points)
+            record(cell, name, verdict, points)
         return cell, resources
 
     def _verdict(self, name, check):

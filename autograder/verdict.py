@@ -19,7 +19,7 @@ from __future__ import annotations
 import contextlib
 import io
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from nbformat import NotebookNode
 
@@ -32,6 +32,8 @@ HEADER = "hidden check (run by the grader, outside your notebook):"
 class Verdict:
     share: float  # of the exercise's points, in [0, 1]
     text: str
+    groups: dict = field(default_factory=dict)  # {output group: all of its lines passed}, in report order
+    failing: list = field(default_factory=list)  # the report's failed lines, as the student reads them
 
 
 def outputs_right(outcomes):
@@ -58,7 +60,8 @@ def judge(check, function):
         with contextlib.redirect_stdout(printed):
             check(function)
     except CheckFailed as failure:
-        return Verdict(share_of(failure.outcomes), str(failure))
+        return Verdict(share_of(failure.outcomes), str(failure), outputs_right(failure.outcomes),
+                       [o.line().strip() for o in failure.outcomes if not o.ok])
     except Exception as error:  # noqa: BLE001 - whatever went wrong, the exercise is not shown to be right
         return Verdict(0.0, f"{function.__name__}: could not be checked: {type(error).__name__}: {error}")
     return Verdict(1.0, printed.getvalue().strip() or f"{function.__name__}: passed")
@@ -84,11 +87,33 @@ def _as_text(output):
     return output  # display_data (a plot): kept as it is
 
 
+def tally(verdict, points):
+    """One line that shows how the points came about: `dA_prev ✓  dW ✗  db ✗  bad ✓  → 2 of 4 points`."""
+    earned = points_for(verdict.share, points)
+    marks = "  ".join(f"{group} {'✓' if ok else '✗'}" for group, ok in verdict.groups.items())
+    return f"{marks}  → {earned:g} of {points:g} points" if marks else f"{earned:g} of {points:g} points"
+
+
+def record(cell, exercise, verdict, points):
+    """Store the verdict as data in the test cell's metadata (`backprop_course.verdict`), where `grade` and the
+    tests read it; the outputs carry it for nbgrader and the student (graded_outputs)."""
+    cell.metadata.setdefault("backprop_course", {})["verdict"] = {
+        "exercise": exercise, "points": points, "earned": points_for(verdict.share, points),
+        "share": verdict.share, "groups": dict(verdict.groups), "failing": list(verdict.failing),
+        "report": verdict.text,
+    }
+
+
+def recorded(cell):
+    """The verdict `record` stored in a test cell, or None."""
+    return cell.get("metadata", {}).get("backprop_course", {}).get("verdict")
+
+
 def graded_outputs(outputs, verdict, points):
     """The outputs of a graded test cell: what it printed, then the verdict in the form nbgrader scores."""
     kept = [_as_text(o) for o in outputs]
     earned = points_for(verdict.share, points)
-    summary = f"{HEADER} {earned:g} of {points:g} points\n{verdict.text}\n"
+    summary = f"{HEADER} {tally(verdict, points)}\n{verdict.text}\n"
     if earned >= points:
         return [*kept, NotebookNode(output_type="stream", name="stdout", text=summary)]
     if earned <= 0:

@@ -37,7 +37,8 @@ def check_feedback_and_exercises(course):
                     if g.name.startswith("test_") and g.score < g.max_score}
             assert lost == EXPECTED_LOST_BY_CLEO[assignment], assignment
     feedback = (course / "feedback" / "cleo" / "02_vectorized" / "02_vectorized.html").read_text()
-    assert "hidden check (run by the grader, outside your notebook): 2 of 4 points" in feedback
+    assert "hidden check (run by the grader, outside your notebook): dA_prev ✓  dW ✗  db ✗  bad ✓" in feedback
+    assert "→ 2 of 4 points" in feedback
     assert "the 1/m is missing" in feedback
     for assignment in ASSIGNMENTS:
         html = (course / "feedback" / "ada" / assignment / f"{assignment}.html").read_text()
