@@ -37,7 +37,7 @@ Z_EX = np.array([[-3.4, 1.1, 2.1, -1.4], [2.3, -0.45, 2.55, -1.45]])  # W_EX @ A
 # The dA used by the backward checks (the probe G above); column 0 is the dy of assignment 01.
 DA_EX = np.array([[0.7, 0.2, -0.5, 1.0], [-1.3, 0.8, 0.6, -0.4]])
 
-# Seed 001's shapes-table network, with the numbers of the notebook (row-major: 3 examples, 1 feature).
+# The blog post's shapes-table network (02, section 6), with the numbers of the notebook (row-major: 3 examples, 1 feature).
 X_TABLE = np.array([[1.0], [-2.0], [0.5]])
 W_H_TABLE, B_H_TABLE = np.array([[1.0, -0.5]]), np.array([[0.5, 1.0]])
 H_TABLE = np.array([[1.5, 0.5], [0.0, 2.0], [1.0, 0.75]])  # relu(X W_h + b_h), by hand
@@ -128,16 +128,16 @@ def check_layer_forward(layer_forward):
 
 
 def check_layer_forward_rows(layer_forward_rows):
-    """The worked example transposed (X (4, 3), W (3, 2), b (1, 2)) gives Zᵀ, and seed 001's two-layer ReLU
+    """The worked example transposed (X (4, 3), W (3, 2), b (1, 2)) gives Zᵀ, and the blog post's two-layer ReLU
     network of the shapes table gives the hidden and output activations computed by hand in the notebook."""
     report = _forward_check("layer_forward_rows", layer_forward_rows, rows=True)
     names = ["X", "W", "b", "activation"]
     H, _ = unpack(report, call(report, layer_forward_rows, (X_TABLE.copy(), W_H_TABLE.copy(), B_H_TABLE.copy(),
                                                             "relu"), names), ["A", "cache"])
-    report.compare("H seed 001", H, H_TABLE)
+    report.compare("H of the table", H, H_TABLE)
     O, _ = unpack(report, call(report, layer_forward_rows, (H_TABLE.copy(), W_O_TABLE.copy(), B_O_TABLE.copy(),
                                                             "relu"), names), ["A", "cache"])
-    report.compare("O seed 001", O, O_TABLE)
+    report.compare("O of the table", O, O_TABLE)
     report.finish()
 
 
