@@ -131,7 +131,7 @@ def dense_forward_single(x, W, b, activation):
 
 
 def dense_backward_loops(dy, cache, activation):
-    """Backward pass of one dense layer, one example, unit by unit (equations 6-9 of the note on perceptrons and backpropagation).
+    """Backward pass of one dense layer, one example, unit by unit (the backpropagation note's equations 6-9).
 
     Args:
         dy: dJ/dy, (n_y, 1).  cache: (z, x, W, b) from dense_forward_single.  activation: name.
@@ -229,7 +229,7 @@ def layer_backward_per_example(dA, cache, activation):
 
 
 def layer_forward_rows(X, W, b, activation):
-    """Row-major layer (examples are rows, as in the ml-cheatsheet and most frameworks): Z = X W + b.
+    """Row-major layer (examples are rows, as in the blog post and most frameworks): Z = X W + b.
 
     Args:
         X: (m, n).  W: (n, h).  b: (1, h).  activation: a name in ACTIVATIONS.
@@ -340,7 +340,7 @@ def mse_cost(AL, Y):
 
 
 def mse_gradient(AL, Y):
-    """dJ/dAL of mse_cost, per example (no 1/m): AL - Y, the (yhat - y) error of the ml-cheatsheet. Shape of AL."""
+    """dJ/dAL of mse_cost, per example (no 1/m): AL - Y, the (yhat - y) error of the blog post. Shape of AL."""
     return AL - Y
 
 
@@ -385,7 +385,7 @@ def update_parameters(parameters, grads, learning_rate):
 
 
 def tied_weights_backward(X, Y, W, b1, b2, hidden_activation="tanh"):
-    """Two layers that share one square weight matrix W (tied weights, as in the note on backpropagation's linearity).
+    """Two layers that share one square weight matrix W (the backpropagation note's tied weights).
 
     Forward: A1 = g(W X + b1), A2 = W A1 + b2 (linear), cost J = mse_cost(A2, Y).
     Because the chain rule is linear, dJ/dW is the sum of the gradients W receives in each layer:

@@ -37,7 +37,8 @@ README = """# backprop-course: your notebooks
     jupyter lab
 
 Open `release/<assignment>/<assignment>.ipynb`, fill in every `raise NotImplementedError()`, and run the test
-cell under each function: it tells you what is right and what is not.
+cell under each function: it tells you what is right and what is not. `course/errata.md` ("Errata in the
+sources") lists the mistakes of the texts the notebooks quote, each with its correction.
 """
 
 

@@ -326,7 +326,7 @@ CORRECT = {
     "mse_gradient": [ref.mse_gradient, mse_gradient_subtract, mse_gradient_float32],
     "softmax_cross_entropy": [ref.softmax_cross_entropy, ce_mask, ce_columns],
     "model_backward": [ref.model_backward, backward_loop, backward_einsum, backward_float32,
-                       backward_with_layer_backward, backward_seed_route],  # seed 000's route through dA[L] is right
+                       backward_with_layer_backward, backward_seed_route],  # the lesson's route through dA[L] is right
     "update_parameters": [ref.update_parameters, update_copy, update_by_layer],
     "tied_weights_backward": [ref.tied_weights_backward, tied_by_hand, tied_float32],
 }

@@ -353,7 +353,7 @@ def check_model_backward(model_backward):
     report = Report("model_backward")
     names = ["AL", "Y", "caches", "hidden_activation", "output_activation"]
     with isolated(model_backward):
-        # No case saturates the sigmoid (AL exactly 1.0): seed 000's route dA[L] -> dZ[L] is correct maths and
+        # No case saturates the sigmoid (AL exactly 1.0): the lesson's route dA[L] -> dZ[L] is correct maths and
         # gives nan there, so it is taught in the notebook, not graded.
         combos = [(h, o, 0.0) for h, o in itertools.product(HIDDEN, OUTPUTS)]
         for i, (hidden, output, shift) in enumerate(combos):

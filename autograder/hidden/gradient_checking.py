@@ -128,7 +128,7 @@ def _fixture(rng, hidden, output, depth=None, margin=1e-3):
     dims = distinct_dims(rng, depth + 1, 2, 5)
     m = int(rng.choice([n for n in range(5, 12) if n not in dims]))
     if output == "sigmoid" and rng.random() < 0.5:
-        dims[-1] = 1  # one binary output, as in the seeds' 3-layer example
+        dims[-1] = 1  # one binary output, as in the lesson's 3-layer example
     for _ in range(1000):
         parameters, X, Y = network(dims, m, hidden, output, int(rng.integers(2**31)))
         _, caches = _FORWARD(X, parameters, hidden, output)

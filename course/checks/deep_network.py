@@ -555,7 +555,7 @@ def _targets(rng, output, shape):
 
 # (layer sizes, m, hidden, output, seed, shift of b[L]). The seeds keep every hidden ReLU |Z| >= 0.02 (tests check it).
 BACKWARD_CASES = [
-    ([3, 5, 4, 1], 6, "relu", "sigmoid", 11, 0.0),   # seed 000's ReLU-ReLU-sigmoid network
+    ([3, 5, 4, 1], 6, "relu", "sigmoid", 11, 0.0),   # the lesson's ReLU-ReLU-sigmoid network (03, section 1)
     ([4, 5, 3], 6, "tanh", "softmax", 12, 0.0),
     ([2, 3, 4, 2], 5, "sigmoid", "linear", 13, 0.0),
     ([4, 1], 3, "relu", "sigmoid", 14, 0.0),          # one layer: it is the output layer
@@ -591,8 +591,8 @@ def _probe_gradients(model_forward, X, params, hidden, output, G_probe):
 
 def check_model_backward(model_backward, model_forward):
     """Your gradients against central differences of your own model_forward, on networks of 1 to 4 layers with
-    each output activation (dJ/dZ[L] = (AL - Y)/m for all three), including seed 000's ReLU-ReLU-sigmoid network.
-    (A saturated sigmoid, AL = 1.0 exactly, is shown in the notebook but not graded: seed 000's route through
+    each output activation (dJ/dZ[L] = (AL - Y)/m for all three), including the lesson's ReLU-ReLU-sigmoid network.
+    (A saturated sigmoid, AL = 1.0 exactly, is shown in the notebook but not graded: the lesson's route through
     dA[L] is correct and gives nan there.)"""
     report = Report("model_backward")
     if not _model_forward_is_right(report, model_forward):
