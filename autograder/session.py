@@ -14,7 +14,6 @@ import builtins
 import socket
 import time
 
-import numpy as np
 
 from . import wire
 
@@ -42,32 +41,6 @@ def _rebuild(header):
     return error
 
 
-def _write_back(local, remote):
-    """Copy what the student's function did to its inputs into the grader's copies of them, so that the checks
-    that compare inputs before and after a call see the change."""
-    if isinstance(local, np.ndarray):
-        if isinstance(remote, np.ndarray) and remote.shape == local.shape and local.flags.writeable:
-            np.copyto(local, remote, casting="unsafe")
-        return
-    if isinstance(local, (list, tuple)) and isinstance(remote, (list, tuple)) and len(local) == len(remote):
-        for index, (mine, theirs) in enumerate(zip(local, remote)):
-            if isinstance(local, list) and not isinstance(mine, np.ndarray) and type(mine) is not type(theirs):
-                local[index] = theirs
-            else:
-                _write_back(mine, theirs)
-        if isinstance(local, list) and len(remote) != len(local):
-            local[:] = list(remote)
-        return
-    if isinstance(local, dict) and isinstance(remote, dict):
-        for key in [k for k in local if k not in remote]:
-            del local[key]
-        for key, value in remote.items():
-            if key in local:
-                _write_back(local[key], value)
-            else:
-                local[key] = value
-
-
 class Session:
     """One connection to the harness in a student's kernel, for the calls of one hidden check."""
 
@@ -76,6 +49,7 @@ class Session:
         self.connection, self.timeout, self.interrupt = connection, timeout, interrupt
         self.deadline = time.monotonic() + timeout
         self.broken = None
+        self.inputs_after = None
 
     def call(self, name, args, served):
         """name(*args) in the student's kernel, with the functions in `served` answering from here."""
@@ -86,7 +60,9 @@ class Session:
         self._send({"op": "call", "name": name, "args": tree, "served": sorted(served)}, arrays)
         self._context = (self.deadline, callables, served)
         value, data, header = self._wait()
-        _write_back(list(args), wire.decode(header.get("args_after"), data))
+        # What the call did to its inputs is reported (RemoteFunction.inputs_after), never written into the
+        # grader's arrays: a check's expected values stay those of the inputs as drawn.
+        self.inputs_after = wire.decode(header.get("args_after"), data)
         return value
 
     def _wait(self):
@@ -182,15 +158,21 @@ class RemoteFunction:
     """Stands for the student's function `name` in a hidden check; calling it runs it in the student's kernel.
 
     `__globals__` plays the part of the notebook's namespace for `isolated` and `planted`: the functions they put
-    there are the ones the student's code may call back while a call runs (and none other)."""
+    there are the ones the student's code may call back while a call runs (and none other). `inputs_after` holds
+    the arguments as the student's function left them in its kernel, after the last call (course.checks.calling
+    compares them with the arguments sent)."""
 
     def __init__(self, session, name):
         self._session = session
         self.__name__ = self.__qualname__ = name
         self.__globals__ = {}
+        self.inputs_after = None
 
     def __call__(self, *args):
-        return self._session.call(self.__name__, args, dict(self.__globals__))
+        self.inputs_after = None
+        value = self._session.call(self.__name__, args, dict(self.__globals__))
+        self.inputs_after = self._session.inputs_after
+        return value
 
     def __repr__(self):
         return f"<your function {self.__name__}>"

@@ -5,9 +5,9 @@ they are about, the `group` each line declares (course/checks/report.py: `dW`, `
 bad-name line; a check that gives none groups a line by its label's first word, so the lines of a function with
 one output, labelled by case, form one group). A group is right when all of its lines
 pass, over every case. The exercise earns its points times the share of right groups, rounded down to a half
-point; every group right is full marks. A changed input (the line `inputs`) never earns credit: it counts as one
-more wrong group. A function that is not written, raises, returns something of the wrong structure or runs out of
-time scores 0.
+point; every group right is full marks. A function that changes its inputs (the line `inputs`, which names them),
+is not written, raises, returns something of the wrong structure or runs out of time scores 0: the grader's
+expected values are those of the inputs as drawn, and a changed input must never be a way to earn points.
 
 nbgrader reads a test cell's score from its outputs (`nbgrader.utils.determine_grade`): an error output is 0, an
 `execute_result` holding a number is that many points, anything else is full marks. `graded_outputs` writes
@@ -47,10 +47,9 @@ def outputs_right(outcomes):
 def share_of(outcomes):
     """The share of the points a failed check's report earns (see the module's docstring)."""
     right = outputs_right(outcomes)
-    inputs_unchanged = right.pop("inputs", True)
-    if not right:
+    if not right.pop("inputs", True) or not right:
         return 0.0
-    return sum(right.values()) / (len(right) + (0 if inputs_unchanged else 1))
+    return sum(right.values()) / len(right)
 
 
 def judge(check, function):

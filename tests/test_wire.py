@@ -10,9 +10,10 @@ import pytest
 from autograder import wire
 from autograder.hidden import check_layer_backward, check_numerical_gradient, check_sigmoid
 from autograder.reference import layer_backward, numerical_gradient, sigmoid
-from autograder.session import RemoteFunction, Session, _write_back
+from autograder.session import RemoteFunction, Session
 from autograder.verdict import Verdict, graded_outputs, judge, points_for, share_of
-from course.checks.report import Outcome
+from course.checks.calling import call
+from course.checks.report import Outcome, Report
 
 
 def roundtrip(value):
@@ -70,10 +71,23 @@ def test_a_message_over_the_limit_is_refused():
             wire.receive(right)
 
 
-def test_write_back_shows_the_grader_what_the_function_did_to_its_inputs():
+def test_a_changed_input_is_reported_and_the_graders_arrays_stay_as_drawn():
+    def spoil(dA, params):
+        dA[:] = 0.0
+        del params["b1"]
+        return 1.0
+
+    proxy, session, thread = remote({"spoil": spoil}, "spoil")
     dA, params = np.ones((2, 2)), {"W1": np.ones(2), "b1": np.zeros(1)}
-    _write_back([dA, params], [np.zeros((2, 2)), {"W1": np.full(2, 5.0)}])
-    assert not dA.any() and list(params) == ["W1"] and params["W1"][0] == 5.0
+    assert proxy(dA, params) == 1.0
+    assert dA.all() and list(params) == ["W1", "b1"], "the grader's own arrays are never written into"
+    after_dA, after_params = proxy.inputs_after
+    assert not after_dA.any() and list(after_params) == ["W1"]
+    report = Report("spoil")
+    call(report, proxy, (dA, params), ["dA", "params"])
+    session.close()
+    thread.join(5)
+    assert [o.name for o in report.outcomes] == ["inputs"] and "dA, params" in report.outcomes[0].detail
 
 
 def kernel_thread(namespace):
@@ -162,7 +176,7 @@ def test_partial_credit_is_the_share_of_right_outputs():
     lines = [Outcome("dA_prev relu", True, ""), Outcome("dW relu", False, ""), Outcome("db relu", True, ""),
              Outcome("dW tanh", True, ""), Outcome("bad name", True, "")]
     assert share_of(lines) == 3 / 4
-    assert share_of([*lines, Outcome("inputs", False, "")]) == 3 / 5
+    assert share_of([*lines, Outcome("inputs", False, "")]) == 0.0, "a changed input never earns anything"
     assert share_of([Outcome("inputs", True, ""), Outcome("sigmoid (2, 3)", False, "")]) == 0.0
     assert points_for(3 / 4, 4) == 3.0 and points_for(3 / 4, 3) == 2.0 and points_for(0.99, 1) == 0.5
     assert points_for(1.0, 3) == 3.0 and points_for(0.0, 3) == 0.0

@@ -86,7 +86,10 @@ def call(report, fn, args, names):
     except Exception as error:
         shown = ", ".join(f"{n}={_describe(a)}" for n, a in zip(names, before))
         raise CheckFailed(f"{report.exercise}({shown}) raised {type(error).__name__}: {error}") from error
-    report.note_inputs([n for n, b, a in zip(names, before, args) if not _same(b, a)])
+    # A function that ran elsewhere (the grader's view of your kernel) says what it left in its inputs there.
+    after = getattr(fn, "inputs_after", None)
+    after = list(after) if isinstance(after, (list, tuple)) and len(after) == len(args) else args
+    report.note_inputs([n for n, b, a in zip(names, before, after) if not _same(b, a)])
     return result
 
 
