@@ -14,7 +14,6 @@ import builtins
 import socket
 import time
 
-
 from . import wire
 
 CONNECT_TIMEOUT = 20  # seconds for the kernel to pick up the grader's call
@@ -122,8 +121,7 @@ class Session:
 
     def _receive(self, deadline):
         try:
-            self.connection.settimeout(max(0.01, deadline - time.monotonic()))
-            return wire.receive(self.connection)
+            return wire.receive(self.connection, deadline=max(deadline, time.monotonic() + 0.01))
         except TimeoutError:
             return self._after_timeout()
         except (OSError, EOFError, wire.WireError) as error:
@@ -134,8 +132,7 @@ class Session:
         """Interrupt the student's function; its harness then reports the interruption as an error."""
         self.interrupt()
         try:
-            self.connection.settimeout(10)
-            header, _ = wire.receive(self.connection)
+            header, _ = wire.receive(self.connection, deadline=time.monotonic() + 10)
         except (OSError, EOFError, wire.WireError):
             header = {}
         if header.get("op") != "error":

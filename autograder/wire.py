@@ -16,6 +16,7 @@ import math
 import socket
 import struct
 import sys
+import time
 
 import numpy as np
 
@@ -136,9 +137,15 @@ def _decode_array(tree, arrays):
 # Frames
 # --------------------------------------------------------------------------------------------------------
 
-def _read_exactly(sock, count):
+def _read_exactly(sock, count, deadline=None):
     chunks, left = [], count
     while left:
+        if deadline is not None:
+            # One deadline for the whole message: a sender that drips a byte at a time cannot stretch it.
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise TimeoutError("a message did not arrive in full by its deadline")
+            sock.settimeout(remaining)
         chunk = sock.recv(min(left, 1 << 20))
         if not chunk:
             raise EOFError("the other side closed the connection")
@@ -154,19 +161,20 @@ def send(sock, header, arrays=()):
     sock.sendall(b"".join([_LENGTH.pack(len(text)), text, *arrays]))  # one system call a message
 
 
-def receive(sock):
-    """One message as (header, [bytes of each array]). Raises WireError if it breaks the limits."""
-    (length,) = _LENGTH.unpack(_read_exactly(sock, _LENGTH.size))
+def receive(sock, deadline=None):
+    """One message as (header, [bytes of each array]). Raises WireError if it breaks the limits, and
+    TimeoutError if it is not complete by `deadline` (a time.monotonic() value; None: the socket's timeout)."""
+    (length,) = _LENGTH.unpack(_read_exactly(sock, _LENGTH.size, deadline))
     if length > MAX_HEADER:
         raise WireError(f"a message of {length} bytes is over the limit")
     try:
-        header = json.loads(_read_exactly(sock, length))
+        header = json.loads(_read_exactly(sock, length, deadline))
     except (ValueError, RecursionError) as error:
         raise WireError("a message is not valid JSON") from error
     sizes = header.get("sizes") if isinstance(header, dict) else None
     if not isinstance(sizes, list) or any(type(s) is not int or s < 0 for s in sizes) or sum(sizes) > MAX_ARRAYS:
         raise WireError("a message's array sizes are malformed or over the limit")
-    data, arrays, start = _read_exactly(sock, sum(sizes)), [], 0
+    data, arrays, start = _read_exactly(sock, sum(sizes), deadline), [], 0
     for size in sizes:
         arrays.append(data[start:start + size])
         start += size

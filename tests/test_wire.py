@@ -3,6 +3,7 @@ kernel's side runs in a thread on the other end of a socket pair, as it would in
 
 import socket
 import threading
+import time
 
 import numpy as np
 import pytest
@@ -69,6 +70,31 @@ def test_a_message_over_the_limit_is_refused():
         left.sendall(wire._LENGTH.pack(wire.MAX_HEADER + 1))
         with pytest.raises(wire.WireError, match="limit"):
             wire.receive(right)
+
+
+def test_one_deadline_holds_for_a_whole_message_however_slowly_it_drips():
+    """A sender that sends a frame's length, then one byte at a time, used to reset each recv's time limit."""
+    left, right = socket.socketpair()
+    stop = threading.Event()
+
+    def drip():
+        left.sendall(wire._LENGTH.pack(100))
+        while not stop.wait(0.05):
+            try:
+                left.sendall(b" ")
+            except OSError:
+                return
+
+    thread = threading.Thread(target=drip, daemon=True)
+    thread.start()
+    start = time.monotonic()
+    with left, right, pytest.raises(TimeoutError):
+        try:
+            wire.receive(right, deadline=time.monotonic() + 0.5)
+        finally:
+            stop.set()
+    assert time.monotonic() - start < 2
+    thread.join(2)
 
 
 def test_a_changed_input_is_reported_and_the_graders_arrays_stay_as_drawn():
