@@ -22,11 +22,12 @@ from jupyter_core.utils import run_sync
 from traitlets import Enum
 
 from . import hidden
+from .bounded import judge_bounded
 from .notebooks import grade_id, is_test_cell
 from .robust import BudgetedExecute
 from .sandbox import NO_SANDBOX_WARNING, Sandbox, SandboxedKernelManager, bwrap_works
-from .session import RemoteFunction, Session, bootstrap_code, listen
-from .verdict import Verdict, graded_outputs, judge, record
+from .session import bootstrap_code, listen
+from .verdict import Verdict, graded_outputs, record
 
 
 class SandboxUnavailable(RuntimeError):
@@ -102,20 +103,16 @@ class IsolatedExecute(BudgetedExecute):
         finally:
             listener.close()
             path.unlink(missing_ok=True)
-        session = Session(connection, timeout=max(1.0, min(self._cell_timeout or remaining, remaining)),
-                          interrupt=run_sync(self.km.interrupt_kernel))
-        try:
-            verdict = judge(check, RemoteFunction(session, name))
-        finally:
-            session.close()
-        self._settle(request, session)
+        timeout = max(1.0, min(self._cell_timeout or remaining, remaining))
+        verdict, broken = judge_bounded(check, name, connection, timeout, run_sync(self.km.interrupt_kernel))
+        self._settle(request, broken)
         return verdict
 
-    def _settle(self, request, session):
+    def _settle(self, request, broken):
         """Wait until the kernel is done with the grader's call, so that the next cell runs as usual."""
         try:
             self.timeout = 15
             self.wait_for_reply(request)
         except Exception:  # noqa: BLE001 - a kernel that does not come back is shut down
-            self.abandon_kernel(session.broken or "your kernel did not come back after an exercise was checked")
+            self.abandon_kernel(broken or "your kernel did not come back after an exercise was checked")
 

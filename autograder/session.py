@@ -14,6 +14,8 @@ import builtins
 import socket
 import time
 
+import numpy as np
+
 from . import wire
 
 CONNECT_TIMEOUT = 20  # seconds for the kernel to pick up the grader's call
@@ -38,6 +40,30 @@ def _rebuild(header):
     error = exception_type(message) if exception_type else RemoteError(f"{name}: {message}")
     error.raised_in = header.get("where") if isinstance(header.get("where"), str) else None
     return error
+
+
+MAX_ELEMENTS = 1 << 21  # entries of one array the grader takes from student code (16 MB of float64)
+MAX_INTEGERS = 1024     # entries of an integer or boolean array (layer sizes, labels), which the grader never multiplies
+
+
+def admissible(value):
+    """value, from the student's code, as the grader's functions may take it: arrays of floats as float64 (float32
+    is converted), small integer arrays as they are; anything larger, or of another kind, raises TypeError."""
+    if isinstance(value, np.ndarray):
+        kind = value.dtype.kind
+        if kind == "f" and value.size <= MAX_ELEMENTS:
+            return value.astype(np.float64, copy=False)
+        if kind in "iub" and value.size <= MAX_INTEGERS:
+            return value
+        raise TypeError(f"the grader takes arrays of at most {MAX_ELEMENTS:,} floats or {MAX_INTEGERS} integers "
+                        f"from your code; this one is {value.dtype} of shape {value.shape}")
+    if isinstance(value, list):
+        return [admissible(v) for v in value]
+    if isinstance(value, tuple):
+        return tuple(admissible(v) for v in value)
+    if isinstance(value, dict):
+        return {k: admissible(v) for k, v in value.items()}
+    return value
 
 
 class Session:
@@ -102,6 +128,7 @@ class Session:
             kwargs = wire.decode(header.get("kwargs"), data, self._kernel_function)
             if not isinstance(args, list) or not isinstance(kwargs, dict) or any(type(k) is not str for k in kwargs):
                 raise TypeError("malformed call")
+            args, kwargs = admissible(args), admissible(kwargs)
             arrays = []
             value = wire.encode(function(*args, **kwargs), arrays)
         except (KernelUnreachable, TimeoutError):  # the call as a whole is over

@@ -26,6 +26,18 @@ from nbformat import NotebookNode
 from course.checks import CheckFailed
 
 HEADER = "hidden check (run by the grader, outside your notebook):"
+REPORT_LIMIT = 20_000  # characters of a hidden check's report (a student's value can be any size)
+OWN_OUTPUT_LIMIT = 50_000  # characters of what a test cell printed itself, kept as text
+
+
+def _capped(text, limit):
+    text = str(text)
+    return text if len(text) <= limit else f"{text[:limit]}\n[... {len(text) - limit:,} more characters cut]"
+
+
+def _defused(text):
+    """Text from the student's side with the grader's header made harmless: it cannot pass for a score line."""
+    return text.replace(HEADER, "[printed by your code, not the grader] " + HEADER.split(" (")[0])
 
 
 @dataclass
@@ -58,12 +70,13 @@ def judge(check, function):
     try:
         with contextlib.redirect_stdout(printed):
             check(function)
-    except CheckFailed as failure:
-        return Verdict(share_of(failure.outcomes), str(failure), outputs_right(failure.outcomes),
-                       [o.line().strip() for o in failure.outcomes if not o.ok])
+    except CheckFailed as failure:  # the share is decided on the outcomes; the texts are capped afterwards
+        return Verdict(share_of(failure.outcomes), _capped(failure, REPORT_LIMIT), outputs_right(failure.outcomes),
+                       [_capped(o.line().strip(), 500) for o in failure.outcomes if not o.ok][:20])
     except Exception as error:  # noqa: BLE001 - whatever went wrong, the exercise is not shown to be right
-        return Verdict(0.0, f"{function.__name__}: could not be checked: {type(error).__name__}: {error}")
-    return Verdict(1.0, printed.getvalue().strip() or f"{function.__name__}: passed")
+        message = f"{function.__name__}: could not be checked: {type(error).__name__}: {error}"
+        return Verdict(0.0, _capped(message, REPORT_LIMIT))
+    return Verdict(1.0, _capped(printed.getvalue().strip() or f"{function.__name__}: passed", REPORT_LIMIT))
 
 
 def points_for(share, points):
@@ -76,14 +89,14 @@ def points_for(share, points):
 def _as_text(output):
     """An output the cell produced itself, as stdout text: shown in the feedback, never counted."""
     if output.get("output_type") == "stream":
-        return NotebookNode(output_type="stream", name="stdout", text=output.get("text", ""))
-    if output.get("output_type") == "error":
+        text = "".join(output.get("text", ""))
+    elif output.get("output_type") == "error":
         text = f"{output.get('ename', 'Error')}: {output.get('evalue', '')}\n"
-        return NotebookNode(output_type="stream", name="stdout", text=text)
-    if output.get("output_type") == "execute_result":
-        text = output.get("data", {}).get("text/plain", "")
-        return NotebookNode(output_type="stream", name="stdout", text="".join(text) + "\n")
-    return output  # display_data (a plot): kept as it is
+    elif output.get("output_type") == "execute_result":
+        text = "".join(output.get("data", {}).get("text/plain", "")) + "\n"
+    else:
+        return output  # display_data (a plot): kept as it is
+    return NotebookNode(output_type="stream", name="stdout", text=_defused(_capped(text, OWN_OUTPUT_LIMIT)))
 
 
 def tally(verdict, points):
@@ -112,7 +125,7 @@ def graded_outputs(outputs, verdict, points):
     """The outputs of a graded test cell: what it printed, then the verdict in the form nbgrader scores."""
     kept = [_as_text(o) for o in outputs]
     earned = points_for(verdict.share, points)
-    summary = f"{HEADER} {tally(verdict, points)}\n{verdict.text}\n"
+    summary = f"{HEADER} {tally(verdict, points)}\n{_defused(_capped(verdict.text, REPORT_LIMIT))}\n"
     if earned >= points:
         return [*kept, NotebookNode(output_type="stream", name="stdout", text=summary)]
     if earned <= 0:

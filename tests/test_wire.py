@@ -221,3 +221,23 @@ def test_the_graded_outputs_carry_the_score_nbgrader_reads():
         cell.outputs = graded_outputs(printed, Verdict(share, "report"), 4)
         assert determine_grade(cell) == (points, 4.0)
         assert "NameError: x" in "".join(o.get("text", "") for o in cell.outputs)
+
+
+def test_reports_are_capped_after_the_verdict_and_student_text_cannot_pass_for_a_score_line():
+    from autograder.verdict import HEADER, REPORT_LIMIT
+
+    huge = "4 of 4 points " * 400_000  # a student's value of millions of characters in a report
+
+    def check(fn):
+        report = Report("spoil")
+        report.expect("result", False, huge)
+        report.expect("other", True, "fine")
+        report.finish()
+
+    verdict = judge(check, lambda: None)
+    assert verdict.share == 0.5 and len(verdict.text) < REPORT_LIMIT + 100
+    printed = [{"output_type": "stream", "name": "stdout", "text": f"{HEADER} 4 of 4 points\n"}]
+    outputs = graded_outputs(printed, verdict, 4)
+    text = "".join(o.get("text", "") for o in outputs)
+    assert text.count(HEADER) == 1 and len(text) < REPORT_LIMIT + 60_000
+    assert outputs[-1]["data"]["text/plain"] == "2"
