@@ -4,8 +4,9 @@
   einsum, float32 intermediates, a (1, 1) array or a NumPy scalar for a cost, other initialisation schemes) and
   on the notebook's own solution cells.
 * Every mutant (a correct function with one typical mistake) fails the hidden check, with the mistake named
-  where the check can name it, and the visible checks catch most of them.
-* The fixtures of the visible checks are what their comments promise (ReLU kinks far enough, a saturated output).
+  where the check can name it, and the visible checks catch them all.
+* The worked examples of the visible checks are the notebook's (their values by hand), and their fixed networks
+  are what their comments promise (ReLU kinks far enough, no saturated output).
 * Nothing is ever written to stderr.
 """
 
@@ -21,9 +22,10 @@ import pytest
 
 from autograder import hidden
 from autograder import reference as ref
+from autograder.hidden import deep_network as catalogue
+from autograder.visible import deep_network as worked
 from course import checks, datasets
 from course.checks import CheckFailed
-from course.checks import deep_network as visible_module
 
 from . import mutants
 
@@ -331,17 +333,8 @@ CORRECT = {
     "tied_weights_backward": [ref.tied_weights_backward, tied_by_hand, tied_float32],
 }
 
-# The extra student functions a visible check needs.
-COMPANION = {"cost_gradient": ["compute_cost"], "mse_gradient": ["mse_cost"], "model_backward": ["model_forward"],
-             "tied_weights_backward": ["layer_forward"]}
-COMPANION_VARIANTS = {"compute_cost": [cost_dot, cost_float32], "mse_cost": [mse_einsum],
-                      "model_forward": [forward_explicit, forward_float32], "layer_forward": [ref.layer_forward]}
-
-
-def run_visible(exercise, fn, companions=None):
-    check = getattr(checks, f"check_{exercise}")
-    names = COMPANION.get(exercise, [])
-    return check(fn, *(companions or [getattr(ref, name) for name in names]))
+def run_visible(exercise, fn):
+    return getattr(checks, f"check_{exercise}")(fn)
 
 
 def run_hidden(exercise, fn):
@@ -353,9 +346,6 @@ def run_hidden(exercise, fn):
 def test_correct_solutions_pass(exercise, fn, capsys):
     run_hidden(exercise, fn)
     run_visible(exercise, fn)
-    for name in COMPANION.get(exercise, []):
-        for companion in COMPANION_VARIANTS.get(name, []):
-            run_visible(exercise, fn, [companion])
     assert capsys.readouterr().err == ""
 
 
@@ -464,6 +454,11 @@ def mf_cache_A(X, parameters, hidden_activation="relu", output_activation="sigmo
 
 def mf_reversed(X, parameters, hidden_activation="relu", output_activation="sigmoid"):
     return _forward(X, parameters, hidden_activation, output_activation, reverse=True)
+
+
+def mf_A_prev_is_Z(X, parameters, hidden_activation="relu", output_activation="sigmoid"):
+    A, caches = _forward(X, parameters, hidden_activation, output_activation)
+    return A, [caches[0]] + [(Z, caches[layer - 1][0], W, b) for layer, (Z, _, W, b) in enumerate(caches[1:], 1)]
 
 
 def mf_softmax_axis1(X, parameters, hidden_activation="relu", output_activation="sigmoid"):
@@ -697,6 +692,7 @@ MUTANTS = [
     ("model_forward", mf_reversed, "layer order"),
     ("model_forward", mf_softmax_axis1, "wrong axis"),
     ("model_forward", mf_no_output_activation, "output activation was skipped"),
+    ("model_forward", mf_A_prev_is_Z, "not Z["),
     ("compute_cost", c_array, "a cost returned as an array"),
     ("compute_cost", c_no_m, "is the 1/m missing"),
     ("compute_cost", c_sign, "opposite sign"),
@@ -778,20 +774,30 @@ def test_visible_checks_catch_the_mutants(capsys):
     ("model_forward", mf_last_hidden, "treated like the hidden ones"),
     ("model_forward", mf_off_by_one, "off-by-one"),
     ("model_forward", mf_cache_A, "not A"),
+    ("model_forward", mf_reversed, "layer order"),
+    ("model_forward", mf_A_prev_is_Z, "must hold its input A[1] = g(Z[1]), not Z[1]"),
+    ("model_forward", mf_output_everywhere, "hidden layers use hidden_activation"),
     ("compute_cost", c_array, "a cost returned as an array"),
     ("compute_cost", c_no_m, "3× too large over 3 examples: is the 1/m missing?"),
     ("compute_cost", c_one_term, "(1 - y) log(1 - ŷ) term is missing"),
     ("cost_gradient", g_second_sign, "the second term"),
     ("mse_cost", mse_np_mean, "not by all k·m entries"),
     ("mse_cost", mse_no_half, "the ½ is missing"),
+    ("mse_cost", mse_array, "a cost returned as an array"),
+    ("mse_gradient", mg_twice, "the ½ and the 2 cancel"),
     ("softmax_cross_entropy", ce_binary, "that is the binary cross-entropy"),
+    ("softmax_cross_entropy", ce_all_classes, "only the true class's probability counts"),
     ("model_backward", mb_sigma_twice, "already includes σ'(Z[L])"),
     ("model_backward", mb_last_as_hidden, "treated like the hidden ones"),
     ("model_backward", mb_no_m, "is the 1/m missing"),
+    ("model_backward", mb_zero_indexed, "layer numbers start at 1"),
+    ("model_backward", mb_gprime_of_A, "not A = g(Z)"),
+    ("model_backward", mb_m_in_dA, "the 1/m belongs to dW and db only"),
     ("update_parameters", u_plus, "goes against the gradient"),
     ("update_parameters", u_in_place, "changed its input parameters"),
     ("tied_weights_backward", t_only_layer2, "layer 2's share alone"),
     ("tied_weights_backward", t_average, "do not average them"),
+    ("tied_weights_backward", t_swap_b, "db1 and db2 are swapped"),
 ])
 def test_visible_messages_name_the_mistake(exercise, mutant, phrase):
     with pytest.raises(CheckFailed) as failure:
@@ -800,14 +806,16 @@ def test_visible_messages_name_the_mistake(exercise, mutant, phrase):
 
 
 def test_a_wrong_companion_is_not_charged_twice(capsys):
-    """A right function passes its visible check even when the student's function it leans on is wrong; the
-    numerical part is skipped with a note saying which check to make pass first."""
+    """A right function passes its visible check whatever the student's earlier functions do: the check compares
+    with stored values and never runs them (an old notebook or a tools cell that still passes them is accepted)."""
     checks.check_model_backward(ref.model_backward, mf_last_hidden)
-    assert "make check_model_forward pass" in capsys.readouterr().out
+    assert "model_backward: all 27 checks passed" in capsys.readouterr().out
     checks.check_tied_weights_backward(ref.tied_weights_backward, lambda A, W, b, g: (W @ A, None))
-    assert "tools_from_02" in capsys.readouterr().out
+    assert "tied_weights_backward: all 13 checks passed" in capsys.readouterr().out
     checks.check_cost_gradient(ref.cost_gradient, c_array)
-    assert "make check_compute_cost pass" in capsys.readouterr().out
+    checks.check_mse_gradient(ref.mse_gradient, mse_no_half)
+    checks.check_initialize_parameters(ref.initialize_parameters, i_zeros)
+    assert capsys.readouterr().out.count("checks passed") == 3
 
 
 def test_unwritten_exercise_says_so():
@@ -817,14 +825,14 @@ def test_unwritten_exercise_says_so():
 @pytest.mark.parametrize("value", [0.5, np.float64(0.5), np.float32(0.5), np.array(0.5), np.array([[0.5]])])
 def test_a_cost_may_be_any_single_number(value):
     report = checks.Report("cost")
-    assert visible_module.cost_number(report, "J", value) == pytest.approx(0.5)
+    assert catalogue.cost_number(report, "J", value) == pytest.approx(0.5)
     assert report.ok
 
 
 @pytest.mark.parametrize("value", [np.array([[0.5, 0.25]]), "0.5", None])
 def test_a_cost_must_be_one_number(value):
     report = checks.Report("cost")
-    assert visible_module.cost_number(report, "J", value, m=2) is None
+    assert catalogue.cost_number(report, "J", value, m=2) is None
     assert not report.ok
 
 
@@ -852,31 +860,57 @@ def test_hidden_isolation_uses_the_reference_for_earlier_exercises():
 # Fixtures of the visible checks
 # --------------------------------------------------------------------------------------------------------
 
-def test_visible_fixtures_keep_relu_away_from_its_kink_and_saturate_where_promised():
-    for case in visible_module.BACKWARD_CASES:
-        params, X, _ = visible_module.backward_fixture(case)
-        _, _, hidden_activation, output, _, shift = case
+# The notebook's worked examples, by hand: the network's Z1, A1 = relu(Z1), Z2 (and Z2 with the softmax output),
+# the softmax probabilities, the costs and the new parameters of one step with learning rate 0.1.
+Z1_NET = np.array([[-1.0, 1.0, -1.0, 1.0], [1.0, -1.0, -1.0, 1.0], [4.0, -1.0, 2.0, 1.0]])
+A1_NET = np.array([[0.0, 1.0, 0.0, 1.0], [1.0, 0.0, 0.0, 1.0], [4.0, 0.0, 2.0, 1.0]])
+Z2_NET = np.array([[-0.5, 0.5, 0.5, -1.0]])
+Z2_NET3 = np.array([[-0.5, 0.5, 0.5, -1.0], [-3.0, 0.0, -2.0, 0.0], [1.0, 1.5, 1.0, 1.5]])
+NEW_UPD = {"W1": np.array([[0.0, -2.0, 1.0], [-0.2, 5.0, -1.1]]), "b1": np.array([[0.4], [-0.2]]),
+           "W2": np.array([[2.4, -1.6]]), "b2": np.array([[-0.25]])}
+
+
+def test_worked_examples_are_the_notebooks():
+    _, caches = ref.model_forward(worked.X_NET, worked.PARAMS_NET)
+    assert np.array_equal(caches[0][0], Z1_NET) and np.array_equal(caches[1][1], A1_NET)
+    assert np.allclose(caches[1][0], Z2_NET)
+    _, caches = ref.model_forward(worked.X_NET, worked.PARAMS_NET3, "relu", "softmax")
+    assert np.allclose(caches[1][0], Z2_NET3)
+    assert np.allclose(ref.softmax(worked.Z_SOFT), worked.P_SOFT)
+    assert ref.compute_cost(worked.AL_BCE, worked.Y_BCE) == pytest.approx(0.2798, abs=1e-4)
+    assert ref.mse_cost(worked.AL_MSE, worked.Y_MSE) == pytest.approx(4.625 / 4)
+    assert ref.softmax_cross_entropy(worked.P_SOFT, worked.Y_CCE) == pytest.approx(
+        -(np.log(5 / 8) + np.log(1 / 3) + np.log(3 / 5) + np.log(3 / 5)) / 4)
+    assert ref.softmax_cross_entropy(worked.AL_UNIFORM, worked.Y_UNIFORM) == pytest.approx(np.log(3.0))
+    new = ref.update_parameters(worked.PARAMS_UPD, worked.GRADS_UPD, 0.1)
+    assert new.keys() == NEW_UPD.keys() and all(np.allclose(new[k], NEW_UPD[k]) for k in new)
+
+
+def test_visible_fixtures_keep_relu_away_from_its_kink_and_never_saturate():
+    for case in worked.BACKWARD_CASES:
+        params, X, _ = worked.backward_fixture(case)
+        _, _, hidden_activation, output, _ = case
         AL, caches = ref.model_forward(X, params, hidden_activation, output)
         if hidden_activation == "relu":
             assert all(np.abs(c[0]).min() >= 0.02 for c in caches[:-1]), case
-        assert (shift > 0) == bool(np.any(AL == 1.0)), case
-    for n, m, hidden_activation, seed in visible_module.TIED_CASES:
-        X, _, W, b1, _ = visible_module.tied_fixture(n, m, seed)
+        assert not np.any(AL == 1.0), case
+    for n, m, hidden_activation, seed in worked.TIED_CASES:
+        X, _, W, b1, _ = worked.tied_fixture(n, m, seed)
         if hidden_activation == "relu":
             assert np.abs(W @ X + b1).min() >= 0.02
-    Z1 = visible_module.PARAMS_NET["W1"] @ visible_module.X_NET + visible_module.PARAMS_NET["b1"]
-    assert np.array_equal(Z1, visible_module.Z1_NET)
-    A1 = np.maximum(Z1, 0)
-    assert np.array_equal(A1, visible_module.A1_NET)
-    assert np.allclose(visible_module.PARAMS_NET["W2"] @ A1 + visible_module.PARAMS_NET["b2"], visible_module.Z2_NET)
-    assert np.allclose(visible_module.PARAMS_NET3["W2"] @ A1 + visible_module.PARAMS_NET3["b2"],
-                       visible_module.Z2_NET3)
-    assert np.allclose(ref.softmax(visible_module.Z_SOFT), visible_module.P_SOFT)
-    assert visible_module.J_MSE == pytest.approx(ref.mse_cost(visible_module.AL_MSE, visible_module.Y_MSE))
-    assert visible_module.J_CCE == pytest.approx(ref.softmax_cross_entropy(visible_module.P_SOFT,
-                                                                           visible_module.Y_CCE))
-    new = ref.update_parameters(visible_module.PARAMS_UPD, visible_module.GRADS_UPD, 0.1)
-    assert all(np.allclose(new[k], visible_module.NEW_UPD[k]) for k in new)
+
+
+def test_initialize_parameters_targets_are_stored():
+    """The visible check of initialize_parameters measures the wide layer's spread against a stored range:
+    [0.6, 2.0] / sqrt(300) for the 300 inputs of layer 1, no range for the layers too small to measure."""
+    from course.checks import stored
+
+    cases = stored.values("initialize_parameters")["cases"]
+    assert [case["dims"] for case in cases] == [[300, 200, 7, 1], [4, 3]]
+    first = cases[0]["layers"]
+    assert first[0]["std"] == pytest.approx((0.6 / np.sqrt(300), 2.0 / np.sqrt(300)))
+    assert [layer["std"] for layer in first[1:]] == [None, None] and cases[1]["layers"][0]["std"] is None
+    assert [tuple(layer["W"]) for layer in first] == [(200, 300), (7, 200), (1, 7)]
 
 
 # --------------------------------------------------------------------------------------------------------
@@ -940,7 +974,7 @@ def test_notebook_solutions_pass_every_check(capsys):
     for exercise in CORRECT:
         fn = namespace[exercise]
         run_hidden(exercise, fn)
-        run_visible(exercise, fn, [namespace[name] for name in COMPANION.get(exercise, [])])
+        run_visible(exercise, fn)
     assert capsys.readouterr().err == ""
 
 
@@ -952,9 +986,8 @@ def test_notebook_test_cells_are_the_prescribed_text():
         if not meta.get("grade"):
             continue
         name = meta["grade_id"].removeprefix("test_")
-        extra = "".join(f", {c}" for c in COMPANION.get(name, []))
         assert "".join(cell["source"]) == (
-            f"from course.checks import check_{name}\n\ncheck_{name}({name}{extra})\n### BEGIN HIDDEN TESTS\n"
+            f"from course.checks import check_{name}\n\ncheck_{name}({name})\n### BEGIN HIDDEN TESTS\n"
             f"from course.checks import hidden_check\n\nhidden_check(\"{name}\")\n"
             "### END HIDDEN TESTS")
         points[name] = meta["points"]

@@ -4,6 +4,10 @@ Networks of 1 to 4 layers with distinct sizes (no m equals any n_l), every hidde
 activation, and fixtures that hang together: caches come from the reference forward pass, so a cache's A_prev
 really is g(Z) of the layer before. Typical mistakes are recomputed here and named when the student's output
 matches one of them.
+
+The catalogue of typical mistakes (the public functions `*_mistakes`, `*_shape_hints` and the sentences in
+capitals) is written once, here: the hidden checks use it on their random inputs, and autograder/visible/
+deep_network.py on the notebook's worked examples, to generate the values the visible checks compare with.
 """
 
 from __future__ import annotations
@@ -13,19 +17,8 @@ import itertools
 import numpy as np
 
 from course.checks.calling import call, unpack
-from course.checks.deep_network import (
-    SATURATED,
-    WRONG_AXIS,
-    check_keys,
-    compare_group,
-    cost_number,
-    expected_keys,
-    init_quality,
-    init_seeds,
-    softmax_big,
-    update_compare,
-)
-from course.checks.report import Report
+from course.checks.deep_network import expect_keys, expected_keys, init_quality, init_seeds
+from course.checks.report import Outcome, Report, compare
 
 from .. import reference as ref
 from ._harness import distinct_dims, fresh_rng, isolated
@@ -50,6 +43,10 @@ OUTPUTS = ref.OUTPUT_ACTIVATIONS
 FORWARD_TOL = {"rtol": 1e-5, "atol": 1e-6}
 BACKWARD_TOL = {"rtol": 1e-4, "atol": 1e-6}
 
+
+# --------------------------------------------------------------------------------------------------------
+# Helpers shared by the checks below
+# --------------------------------------------------------------------------------------------------------
 
 def _softmax_rows(Z):
     E = np.exp(Z - Z.max(axis=1, keepdims=True))
@@ -83,9 +80,69 @@ def _targets(rng, output, shape):
     return rng.standard_normal(shape)
 
 
+def compare_group(report, name, items):
+    """Compare several (label, actual, expected, kwargs) at once: one line if all are right, else the wrong ones."""
+    outcomes = [compare(f"{name} {label}", actual, expected, **kwargs) for label, actual, expected, kwargs in items]
+    bad = [o for o in outcomes if not o.ok]
+    if not bad:
+        return report.add(Outcome(name, True, f"{len(outcomes)} arrays ok"))
+    for outcome in bad:
+        report.add(outcome)
+    return False
+
+
+def cost_array_sentence(m=None):
+    """What to say when a cost (over m examples, if given) comes back as an array."""
+    where = f" over {m} examples" if m else ""
+    return (f"a cost returned as an array{where}: add up the losses of all examples into one number "
+            "(np.sum over everything) and return it, e.g. as float(...)")
+
+
+def cost_shape_hints(Y):
+    """{shape: sentence} for a cost returned as an array of per-example or per-entry losses (Y: (k, m))."""
+    k, m = Y.shape
+    return {shape: cost_array_sentence(m) for shape in ((1, m), (m,), (k, m), (k, 1), (k,)) if shape != (1,)}
+
+
+def cost_number(report, name, value, m=None):
+    """A cost must be one number: a Python float, a NumPy scalar or a size-1 array. Returns it as a float,
+    or None after recording what is wrong."""
+    if isinstance(value, (str, bytes, dict)) or value is None:
+        report.expect(name, False, f"is {type(value).__name__}", "a cost must be a number, e.g. return float(J)")
+        return None
+    try:
+        array = np.asarray(value, dtype=np.float64)
+    except (TypeError, ValueError):
+        report.expect(name, False, f"is {type(value).__name__}", "a cost must be a number, e.g. return float(J)")
+        return None
+    if array.size != 1:
+        report.expect(name, False, f"is an array of shape {array.shape}",
+                      cost_array_sentence(m))
+        return None
+    return float(array.reshape(()))
+
+
 # --------------------------------------------------------------------------------------------------------
 # initialize_parameters
 # --------------------------------------------------------------------------------------------------------
+
+# Accepted scale of a weight matrix: std between 0.6 and 2.0 times 1/sqrt(n_prev). He (sqrt(2/n_prev), ratio
+# 1.41), LeCun/Xavier (sqrt(1/n_prev), ratio 1) and Glorot (sqrt(2/(n_prev + n_l))) all fall inside; unscaled
+# N(0, 1) and a fixed 0.01 do not for the wide layers where the scale is measured.
+RATIO_LOW, RATIO_HIGH = 0.6, 2.0
+WIDE = 64  # the scale is measured on layers with at least this many inputs and 2000 weights
+
+
+def init_targets(dims):
+    """The targets of init_quality (course/checks/deep_network.py) for layer sizes dims: per layer the shapes
+    of W and b and, for a wide layer, the range of the standard deviation of its weights."""
+    targets = []
+    for n_prev, n in itertools.pairwise(dims):
+        measured = n * n_prev >= 2000 and n_prev >= WIDE
+        std = (RATIO_LOW / np.sqrt(n_prev), RATIO_HIGH / np.sqrt(n_prev)) if measured else None
+        targets.append({"W": (n, n_prev), "b": (n, 1), "std": std})
+    return targets
+
 
 def check_initialize_parameters(initialize_parameters):
     rng = fresh_rng()
@@ -96,7 +153,7 @@ def check_initialize_parameters(initialize_parameters):
         for dims in (wide, distinct_dims(rng, 5, 2, 9), distinct_dims(rng, 2, 2, 9)):
             params = call(report, initialize_parameters, (list(dims), int(rng.integers(0, 1000))),
                           ["layer_dims", "seed"])
-            init_quality(report, params, dims, label=str(dims))
+            init_quality(report, params, init_targets(dims), label=str(dims))
         if report.ok:
             init_seeds(report, initialize_parameters, distinct_dims(rng, 4, 2, 9))
     report.finish()
@@ -105,6 +162,37 @@ def check_initialize_parameters(initialize_parameters):
 # --------------------------------------------------------------------------------------------------------
 # softmax
 # --------------------------------------------------------------------------------------------------------
+
+WRONG_AXIS = "softmax over the wrong axis: each column (one example) must sum to 1, so sum over axis=0"
+NO_SHIFT = ("softmax without the max shift: e^z overflows (or every e^z underflows to 0) for logits in the "
+            "thousands; subtract each column's maximum from Z before np.exp (it does not change the result)")
+
+
+def softmax_mistakes(Z):
+    """{sentence: P} for the typical mistakes of a softmax of the logits Z (k, m)."""
+    mistakes = {"softmax divides e^z by the sum of e^z over the column; was np.exp forgotten?":
+                Z / Z.sum(axis=0, keepdims=True)}
+    if Z.shape[1] > 1:
+        mistakes[WRONG_AXIS] = _softmax_rows(Z)
+    return mistakes
+
+
+def big_logit_mistakes(P):
+    """{sentence: P} for a softmax of logits in the thousands whose right probabilities are P."""
+    return {NO_SHIFT: np.zeros_like(P)}
+
+
+def softmax_big(report, fn, Z, expected, label):
+    """Logits in the thousands: the result must still be right, and a nan is explained."""
+    with np.errstate(over="ignore", under="ignore", invalid="ignore", divide="ignore"):
+        out = call(report, fn, (Z,), ["Z"])
+    array = np.asarray(out, dtype=float) if np.shape(out) == Z.shape else None
+    if array is not None and not np.all(np.isfinite(array)):
+        return report.expect(label, False, "contains nan/inf", NO_SHIFT)
+    # Loose tolerance: float32 cannot even represent logits near 1000 to better than 6e-5, and this comparison
+    # is about overflow, not about the last digits (those are checked on small logits).
+    return report.compare(label, out, expected, mistakes=big_logit_mistakes(expected), rtol=1e-3, atol=1e-5)
+
 
 def check_softmax(softmax):
     rng = fresh_rng()
@@ -115,11 +203,7 @@ def check_softmax(softmax):
             Z = 3.0 * rng.standard_normal(shape)
             with np.errstate(over="ignore", under="ignore", invalid="ignore", divide="ignore"):
                 out = call(report, softmax, (Z,), ["Z"])
-            mistakes = {"softmax divides e^z by the sum of e^z over the column; was np.exp forgotten?":
-                        Z / Z.sum(axis=0, keepdims=True)}
-            if shape[1] > 1:
-                mistakes[WRONG_AXIS] = _softmax_rows(Z)
-            report.compare(f"P {shape}", out, ref.softmax(Z), mistakes=mistakes)
+            report.compare(f"P {shape}", out, ref.softmax(Z), mistakes=softmax_mistakes(Z))
         Z = 3.0 * rng.standard_normal((k, m))
         shift = float(rng.uniform(800.0, 3000.0))
         softmax_big(report, softmax, Z + shift, ref.softmax(Z), f"Z + {shift:.0f}")
@@ -131,6 +215,11 @@ def check_softmax(softmax):
 # model_forward
 # --------------------------------------------------------------------------------------------------------
 
+CACHES_COUNT = ("one cache (Z, A_prev, W, b) per layer, layer 1 first: an off-by-one in the layer loop "
+                "(range(1, L + 1) visits layers 1..L)?")
+LAYER_ORDER = "caches must be in layer order, layer 1 first (append while going forward)"
+
+
 def _forward_variant(X, params, hidden_fn, output_fn):
     """A forward pass with arbitrary activation functions: the outputs of typical mistakes."""
     L = len(params) // 2
@@ -141,7 +230,8 @@ def _forward_variant(X, params, hidden_fn, output_fn):
     return A
 
 
-def _forward_mistakes(X, params, hidden, output):
+def forward_mistakes(X, params, hidden, output):
+    """{sentence: AL} for the typical mistakes of model_forward(X, params, hidden, output)."""
     g_hidden = lambda Z: ref.activation_forward(Z, hidden)
     g_out = lambda Z: _output(Z, output)
     mistakes = {}
@@ -161,34 +251,60 @@ def _forward_mistakes(X, params, hidden, output):
     return mistakes
 
 
-def _compare_caches(report, label, caches, expected, hidden, output):
-    L = len(expected)
-    if not isinstance(caches, (list, tuple)) or len(caches) != L:
-        count = len(caches) if isinstance(caches, (list, tuple)) else type(caches).__name__
-        report.expect(f"{label} caches", False, f"{count} caches for {L} layers",
-                      f"one cache (Z, A_prev, W, b) per layer, layer 1 first: {L} caches for a {L}-layer network. "
-                      "An off-by-one in the layer loop (range(1, L + 1) visits layers 1..L)?")
-        return
-    first = unpack(report, caches[0], ["Z", "A_prev", "W", "b"])
-    if L > 1 and np.shape(first[2]) == expected[-1][2].shape != expected[0][2].shape:
-        report.expect(f"{label} caches", False, "layer L first",
-                      "caches must be in layer order, layer 1 first (append while going forward)")
-        return
-    items = []
+def cache_mistakes(caches, hidden, output):
+    """Per layer (layer 1 first) {"Z": {sentence: value}, "A_prev": {sentence: value}}: the typical mistakes of
+    the caches of model_forward, given the right caches."""
+    L = len(caches)
+    found = []
     for layer in range(1, L + 1):
-        got = unpack(report, caches[layer - 1], ["Z", "A_prev", "W", "b"])
-        Z, A_prev, W, b = expected[layer - 1]
+        Z, _, _, _ = caches[layer - 1]
         act = hidden if layer < L else output
         A = _output(Z, act)
         z_mistakes = {"the cache must hold Z (before the activation), not A": A} if act != "linear" else {}
         a_mistakes = {f"the cache of layer {layer} must hold its input A[{layer - 1}], not its output": A}
+        if layer > 1 and hidden != "linear":
+            a_mistakes[f"the cache of layer {layer} must hold its input A[{layer - 1}] = g(Z[{layer - 1}]), not "
+                       f"Z[{layer - 1}]"] = caches[layer - 2][0]
         if L > 1:
-            other = expected[L - layer]
-            a_mistakes["caches must be in layer order, layer 1 first"] = other[1]
-            z_mistakes["caches must be in layer order, layer 1 first"] = other[0]
-        items += [(f"Z[{layer}]", got[0], Z, dict(FORWARD_TOL, mistakes=z_mistakes)),
-                  (f"A_prev[{layer}]", got[1], A_prev, dict(FORWARD_TOL, mistakes=a_mistakes)),
-                  (f"W[{layer}]", got[2], W, {}), (f"b[{layer}]", got[3], b, {})]
+            other = caches[L - layer]
+            a_mistakes[LAYER_ORDER] = other[1]
+            z_mistakes[LAYER_ORDER] = other[0]
+        found.append({"Z": z_mistakes, "A_prev": a_mistakes})
+    return found
+
+
+def cache_shape_hints(caches):
+    """Per layer (layer 1 first) {part: {shape: sentence}} for caches in the wrong order."""
+    L = len(caches)
+    found = []
+    for layer in range(1, L + 1):
+        mine, other = caches[layer - 1], caches[L - layer]
+        found.append({part: ({np.shape(other[k]): LAYER_ORDER} if np.shape(other[k]) != np.shape(mine[k]) else {})
+                      for k, part in enumerate(("Z", "A_prev", "W", "b"))})
+    return found
+
+
+def _compare_caches(report, label, caches, expected, hidden, output):
+    L = len(expected)
+    if not isinstance(caches, (list, tuple)) or len(caches) != L:
+        count = len(caches) if isinstance(caches, (list, tuple)) else type(caches).__name__
+        report.expect(f"{label} caches", False, f"{count} caches for {L} layers", CACHES_COUNT)
+        return
+    first = unpack(report, caches[0], ["Z", "A_prev", "W", "b"])
+    if L > 1 and np.shape(first[2]) == expected[-1][2].shape != expected[0][2].shape:
+        report.expect(f"{label} caches", False, "layer L first", LAYER_ORDER)
+        return
+    wrong, hints = cache_mistakes(expected, hidden, output), cache_shape_hints(expected)
+    items = []
+    for layer in range(1, L + 1):
+        got = unpack(report, caches[layer - 1], ["Z", "A_prev", "W", "b"])
+        Z, A_prev, W, b = expected[layer - 1]
+        mistakes, shapes = wrong[layer - 1], hints[layer - 1]
+        items += [(f"Z[{layer}]", got[0], Z, dict(FORWARD_TOL, mistakes=mistakes["Z"], shape_hints=shapes["Z"])),
+                  (f"A_prev[{layer}]", got[1], A_prev,
+                   dict(FORWARD_TOL, mistakes=mistakes["A_prev"], shape_hints=shapes["A_prev"])),
+                  (f"W[{layer}]", got[2], W, {"shape_hints": shapes["W"]}),
+                  (f"b[{layer}]", got[3], b, {"shape_hints": shapes["b"]})]
     compare_group(report, f"{label} caches", items)
 
 
@@ -206,7 +322,7 @@ def check_model_forward(model_forward):
             label = f"L={depth} {hidden}/{output}" + ("" if len(args) == 4 else " (defaults)")
             AL, caches = unpack(report, call(report, model_forward, args, names[:len(args)]), ["AL", "caches"])
             AL_ref, caches_ref = ref.model_forward(X, params, hidden, output)
-            report.compare(f"{label} AL", AL, AL_ref, mistakes=_forward_mistakes(X, params, hidden, output),
+            report.compare(f"{label} AL", AL, AL_ref, mistakes=forward_mistakes(X, params, hidden, output),
                            **FORWARD_TOL)
             _compare_caches(report, label, caches, caches_ref, hidden, output)
     report.finish()
@@ -221,6 +337,17 @@ def _binary_case(rng, m, k=1):
     return AL, _targets(rng, "sigmoid", (k, m))
 
 
+def compute_cost_mistakes(AL, Y):
+    """{sentence: J} for the typical mistakes of the binary cross-entropy of AL against labels Y."""
+    m = Y.shape[1]
+    J = ref.compute_cost(AL, Y)
+    return {"the (1 - y) log(1 - ŷ) term is missing: examples with label 0 count too":
+            float(-(Y * np.log(AL)).sum() / m),
+            "the y log ŷ term is missing: examples with label 1 count too": float(-((1 - Y) * np.log(1 - AL)).sum() / m),
+            "use the natural logarithm np.log, not log10": J / np.log(10),
+            "use the natural logarithm np.log, not log2": J / np.log(2)}
+
+
 def check_compute_cost(compute_cost):
     rng = fresh_rng()
     report = Report("compute_cost")
@@ -230,15 +357,16 @@ def check_compute_cost(compute_cost):
             value = cost_number(report, f"J m={m}", call(report, compute_cost, (AL, Y), ["AL", "Y"]), m=m)
             if value is None:
                 continue
-            J = ref.compute_cost(AL, Y)
-            report.compare(f"J m={m}", value, J, m=m, mistakes={
-                "the (1 - y) log(1 - ŷ) term is missing: examples with label 0 count too":
-                    float(-(Y * np.log(AL)).sum() / m),
-                "the y log ŷ term is missing: examples with label 1 count too":
-                    float(-((1 - Y) * np.log(1 - AL)).sum() / m),
-                "use the natural logarithm np.log, not log10": J / np.log(10),
-                "use the natural logarithm np.log, not log2": J / np.log(2)})
+            report.compare(f"J m={m}", value, ref.compute_cost(AL, Y), m=m, mistakes=compute_cost_mistakes(AL, Y))
     report.finish()
+
+
+def cost_gradient_mistakes(AL, Y):
+    """{sentence: dAL} for the typical mistakes of the binary cross-entropy's gradient."""
+    return {"the second term is +(1 - Y)/(1 - AL): dAL = -Y/AL + (1 - Y)/(1 - AL)": -Y / AL - (1 - Y) / (1 - AL),
+            "the first term is -Y/AL, not -Y/(1 - AL)": -Y / (1 - AL) + (1 - Y) / (1 - AL),
+            "dAL is the derivative of the loss, not the loss: -Y/AL + (1 - Y)/(1 - AL)":
+                -(Y * np.log(AL) + (1 - Y) * np.log(1 - AL))}
 
 
 def check_cost_gradient(cost_gradient):
@@ -249,12 +377,20 @@ def check_cost_gradient(cost_gradient):
         for shape in [(1, m), (k, m)]:
             AL, Y = _binary_case(rng, shape[1], shape[0])
             out = call(report, cost_gradient, (AL, Y), ["AL", "Y"])
-            report.compare(f"dAL {shape}", out, ref.cost_gradient(AL, Y), m=shape[1], mistakes={
-                "the second term is +(1 - Y)/(1 - AL): dAL = -Y/AL + (1 - Y)/(1 - AL)": -Y / AL - (1 - Y) / (1 - AL),
-                "the first term is -Y/AL, not -Y/(1 - AL)": -Y / (1 - AL) + (1 - Y) / (1 - AL),
-                "dAL is the derivative of the loss, not the loss: -Y/AL + (1 - Y)/(1 - AL)":
-                    -(Y * np.log(AL) + (1 - Y) * np.log(1 - AL))})
+            report.compare(f"dAL {shape}", out, ref.cost_gradient(AL, Y), m=shape[1],
+                           mistakes=cost_gradient_mistakes(AL, Y))
     report.finish()
+
+
+def mse_cost_mistakes(AL, Y):
+    """{sentence: J} for the typical mistakes of the squared-error cost of AL (k, m) against Y."""
+    k = Y.shape[0]
+    J = ref.mse_cost(AL, Y)
+    mistakes = {"the ½ is missing: J = (1/m) Σ ½‖ŷ - y‖²": 2 * J}
+    if k > 1:
+        mistakes["divide by the m examples, not by all k·m entries (np.mean averages over the outputs too)"] = J / k
+        mistakes["divide by the m examples, not by all k·m entries, and keep the ½"] = 2 * J / k
+    return mistakes
 
 
 def check_mse_cost(mse_cost):
@@ -267,14 +403,13 @@ def check_mse_cost(mse_cost):
             value = cost_number(report, f"J ({k}, {m})", call(report, mse_cost, (AL, Y), ["AL", "Y"]), m=m)
             if value is None:
                 continue
-            J = ref.mse_cost(AL, Y)
-            mistakes = {"the ½ is missing: J = (1/m) Σ ½‖ŷ - y‖²": 2 * J}
-            if k > 1:
-                mistakes["divide by the m examples, not by all k·m entries (np.mean averages over the outputs too)"] \
-                    = J / k
-                mistakes["divide by the m examples, not by all k·m entries, and keep the ½"] = 2 * J / k
-            report.compare(f"J ({k}, {m})", value, J, m=m, mistakes=mistakes)
+            report.compare(f"J ({k}, {m})", value, ref.mse_cost(AL, Y), m=m, mistakes=mse_cost_mistakes(AL, Y))
     report.finish()
+
+
+def mse_gradient_mistakes(AL, Y):
+    """{sentence: dAL} for the typical mistakes of the squared error's gradient."""
+    return {"the gradient of ½(ŷ - y)² is (ŷ - y): the ½ and the 2 cancel": 2 * (AL - Y)}
 
 
 def check_mse_gradient(mse_gradient):
@@ -285,9 +420,19 @@ def check_mse_gradient(mse_gradient):
         for shape in [(k, m), (1, m)]:
             AL, Y = rng.standard_normal(shape), rng.standard_normal(shape)
             out = call(report, mse_gradient, (AL, Y), ["AL", "Y"])
-            report.compare(f"dAL {shape}", out, ref.mse_gradient(AL, Y), m=m, mistakes={
-                "the gradient of ½(ŷ - y)² is (ŷ - y): the ½ and the 2 cancel": 2 * (AL - Y)})
+            report.compare(f"dAL {shape}", out, ref.mse_gradient(AL, Y), m=m, mistakes=mse_gradient_mistakes(AL, Y))
     report.finish()
+
+
+def cross_entropy_mistakes(AL, Y):
+    """{sentence: J} for the typical mistakes of the categorical cross-entropy of AL (k, m) against one-hot Y."""
+    k, m = Y.shape
+    J = ref.softmax_cross_entropy(AL, Y)
+    return {"that is the binary cross-entropy: with softmax only the true class's -log p counts, -(1/m) Σ Y log AL":
+            float(-(Y * np.log(AL) + (1 - Y) * np.log(1 - AL)).sum() / m),
+            "divide by the m examples, not by all k·m entries (np.mean averages over the classes too)": J / k,
+            "only the true class's probability counts: Y log AL, not log AL over every class":
+                float(-np.log(AL).sum() / m)}
 
 
 def check_softmax_cross_entropy(softmax_cross_entropy):
@@ -301,19 +446,18 @@ def check_softmax_cross_entropy(softmax_cross_entropy):
                                 m=m)
             if value is None:
                 continue
-            J = ref.softmax_cross_entropy(AL, Y)
-            report.compare(f"J ({k}, {m})", value, J, m=m, mistakes={
-                "that is the binary cross-entropy: with softmax only the true class's -log p counts, -(1/m) Σ Y log AL":
-                    float(-(Y * np.log(AL) + (1 - Y) * np.log(1 - AL)).sum() / m),
-                "divide by the m examples, not by all k·m entries (np.mean averages over the classes too)": J / k,
-                "only the true class's probability counts: Y log AL, not log AL over every class":
-                    float(-np.log(AL).sum() / m)})
+            report.compare(f"J ({k}, {m})", value, ref.softmax_cross_entropy(AL, Y), m=m,
+                           mistakes=cross_entropy_mistakes(AL, Y))
     report.finish()
 
 
 # --------------------------------------------------------------------------------------------------------
 # model_backward
 # --------------------------------------------------------------------------------------------------------
+
+SATURATED = ("start from dZ[L] = AL - Y: when the sigmoid saturates, AL is exactly 1.0 in floating point and "
+             "dA[L] = -Y/AL + (1 - Y)/(1 - AL) divides by 1 - AL = 0 (inf, then inf · σ'(Z) = inf · 0 = nan)")
+
 
 def _backward_variant(AL, Y, caches, hidden, dZ_L, hidden_dZ):
     """Gradients of a backward pass that starts from dZ_L and forms each hidden dZ with hidden_dZ(dA, Z)."""
@@ -326,7 +470,8 @@ def _backward_variant(AL, Y, caches, hidden, dZ_L, hidden_dZ):
     return grads
 
 
-def _backward_mistakes(AL, Y, caches, hidden, output):
+def backward_mistakes(AL, Y, caches, hidden, output):
+    """{sentence: grads} for the typical mistakes of model_backward(AL, Y, caches, hidden, output)."""
     Z_L = caches[-1][0]
     right = lambda dA, Z: dA * ref.activation_derivative(Z, hidden)
     variants = {}
@@ -348,6 +493,22 @@ def _backward_mistakes(AL, Y, caches, hidden, output):
             for sentence, (dZ_L, fn) in variants.items()}
 
 
+ZERO_INDEXED = "layer numbers start at 1 (dW1 is the gradient of W1, the first layer's matrix): an off-by-one?"
+
+
+def backward_shape_hints(caches):
+    """{key: {shape: sentence}} for gradients numbered from 0 (dW1 then holds the second layer's gradient)."""
+    L = len(caches)
+    hints = {}
+    for layer in range(1, L + 1):
+        _, _, W, b = caches[layer - 1]
+        following = caches[layer] if layer < L else None
+        for name, own, k in (("W", W, 2), ("b", b, 3)):
+            other = np.shape(following[k]) if following is not None else None
+            hints[f"d{name}{layer}"] = {other: ZERO_INDEXED} if other and other != np.shape(own) else {}
+    return hints
+
+
 def check_model_backward(model_backward):
     rng = fresh_rng()
     report = Report("model_backward")
@@ -367,15 +528,17 @@ def check_model_backward(model_backward):
             keys = ["d" + k for k in expected_keys(depth)]
             with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
                 grads = call(report, model_backward, (AL, Y, caches, hidden, output), names)
-            if not check_keys(report, f"{label} keys", grads, keys, "dW1..dWL, db1..dbL"):
+            if not expect_keys(report, f"{label} keys", grads, keys, "dW1..dWL, db1..dbL"):
                 continue
             if shift and not all(np.all(np.isfinite(np.asarray(grads[k], dtype=float))) for k in keys):
                 report.expect(label, False, "nan/inf in the gradients", SATURATED)
                 continue
             want = ref.model_backward(AL, Y, caches, hidden, output)
-            wrong = _backward_mistakes(AL, Y, caches, hidden, output)
+            wrong = backward_mistakes(AL, Y, caches, hidden, output)
+            hints = backward_shape_hints(caches)
             compare_group(report, label, [
-                (key, grads[key], want[key], dict(BACKWARD_TOL, m=m, mistakes={s: v[key] for s, v in wrong.items()}))
+                (key, grads[key], want[key], dict(BACKWARD_TOL, m=m, mistakes={s: v[key] for s, v in wrong.items()},
+                                                  shape_hints=hints[key]))
                 for key in keys])
     report.finish()
 
@@ -383,6 +546,22 @@ def check_model_backward(model_backward):
 # --------------------------------------------------------------------------------------------------------
 # update_parameters
 # --------------------------------------------------------------------------------------------------------
+
+def update_mistakes(params, grads, lr):
+    """{parameter name: {sentence: new value}} for the typical mistakes of one gradient-descent step."""
+    return {name: {"W ← W - α dW: the step goes against the gradient (a minus sign)": value + lr * grads[f"d{name}"],
+                   "the learning rate is missing: W ← W - α dW": value - grads[f"d{name}"]}
+            for name, value in params.items()}
+
+
+def update_compare(report, label, new, params, grads, lr, expected):
+    if not expect_keys(report, f"{label} keys", new, list(params), ", ".join(params) + " (the names of parameters)"):
+        return
+    report.expect(f"{label} new", new is not params, "a new dict",
+                  "return a new dict; the caller may still need the old parameters")
+    wrong = update_mistakes(params, grads, lr)
+    compare_group(report, label, [(name, new[name], expected[name], {"mistakes": wrong[name]}) for name in params])
+
 
 def check_update_parameters(update_parameters):
     rng = fresh_rng()
@@ -419,6 +598,28 @@ def _tied_pieces(X, Y, W, b1, b2, hidden, g_of_A=False, skip_gprime=False):
     return dW1, dW2, db1, db2
 
 
+def tied_mistakes(X, Y, W, b1, b2, hidden):
+    """{"dW": {sentence: value}, "db1": {...}, "db2": {...}}: the typical mistakes of tied_weights_backward."""
+    dW1, dW2, db1, db2 = _tied_pieces(X, Y, W, b1, b2, hidden)
+    found = {"dW": {
+        "dW must add both layers' shares, dW = dW[1] + dW[2]; that is layer 1's share alone": dW1,
+        "dW must add both layers' shares, dW = dW[1] + dW[2]; that is layer 2's share alone": dW2,
+        "add the two shares, do not average them: dW = dW[1] + dW[2]": (dW1 + dW2) / 2,
+        "one of the two shares is transposed: both are dZ A_prevᵀ of their own layer": dW1 + dW2.T,
+    }, "db1": {}, "db2": {}}
+    swapped = "db1 and db2 are swapped: db1 belongs to the first (hidden) layer"
+    found["db1"][swapped], found["db2"][swapped] = db2, db1
+    if hidden != "linear":
+        sW1, _, sdb1, _ = _tied_pieces(X, Y, W, b1, b2, hidden, skip_gprime=True)
+        found["dW"]["layer 1: dZ1 = dA1 ⊙ g'(Z1); was g'(Z1) skipped?"] = sW1 + dW2
+        found["db1"]["layer 1: dZ1 = dA1 ⊙ g'(Z1); was g'(Z1) skipped?"] = sdb1
+    if hidden in ("tanh", "sigmoid"):
+        aW1, _, adb1, _ = _tied_pieces(X, Y, W, b1, b2, hidden, g_of_A=True)
+        found["dW"]["g' takes Z1 from the cache, not A1 = g(Z1)"] = aW1 + dW2
+        found["db1"]["g' takes Z1 from the cache, not A1 = g(Z1)"] = adb1
+    return found
+
+
 def check_tied_weights_backward(tied_weights_backward):
     rng = fresh_rng()
     report = Report("tied_weights_backward")
@@ -432,28 +633,10 @@ def check_tied_weights_backward(tied_weights_backward):
             args = (X, Y, W, b1, b2) if hidden == "tanh" else (X, Y, W, b1, b2, hidden)
             label = f"n={n} m={m} {hidden}" + (" (default)" if hidden == "tanh" else "")
             grads = call(report, tied_weights_backward, args, names[:len(args)])
-            if not check_keys(report, f"{label} keys", grads, ["dW", "db1", "db2"], "dW, db1, db2"):
+            if not expect_keys(report, f"{label} keys", grads, ["dW", "db1", "db2"], "dW, db1, db2"):
                 continue
             want = ref.tied_weights_backward(X, Y, W, b1, b2, hidden)
-            dW1, dW2, db1, db2 = _tied_pieces(X, Y, W, b1, b2, hidden)
-            w_mistakes = {
-                "dW must add both layers' shares, dW = dW[1] + dW[2]; that is layer 1's share alone": dW1,
-                "dW must add both layers' shares, dW = dW[1] + dW[2]; that is layer 2's share alone": dW2,
-                "add the two shares, do not average them: dW = dW[1] + dW[2]": (dW1 + dW2) / 2,
-                "one of the two shares is transposed: both are dZ A_prevᵀ of their own layer": dW1 + dW2.T,
-            }
-            b_mistakes = {"db1 and db2 are swapped: db1 belongs to the first (hidden) layer": {"db1": db2, "db2": db1}}
-            if hidden != "linear":
-                sW1, _, sdb1, _ = _tied_pieces(X, Y, W, b1, b2, hidden, skip_gprime=True)
-                w_mistakes["layer 1: dZ1 = dA1 ⊙ g'(Z1); was g'(Z1) skipped?"] = sW1 + dW2
-                b_mistakes["layer 1: dZ1 = dA1 ⊙ g'(Z1); was g'(Z1) skipped?"] = {"db1": sdb1}
-            if hidden in ("tanh", "sigmoid"):
-                aW1, _, adb1, _ = _tied_pieces(X, Y, W, b1, b2, hidden, g_of_A=True)
-                w_mistakes["g' takes Z1 from the cache, not A1 = g(Z1)"] = aW1 + dW2
-                b_mistakes["g' takes Z1 from the cache, not A1 = g(Z1)"] = {"db1": adb1}
-            items = [("dW", grads["dW"], want["dW"], dict(BACKWARD_TOL, m=m, mistakes=w_mistakes))]
-            for key in ("db1", "db2"):
-                mistakes = {s: v[key] for s, v in b_mistakes.items() if key in v}
-                items.append((key, grads[key], want[key], dict(BACKWARD_TOL, m=m, mistakes=mistakes)))
-            compare_group(report, label, items)
+            wrong = tied_mistakes(X, Y, W, b1, b2, hidden)
+            compare_group(report, label, [(key, grads[key], want[key], dict(BACKWARD_TOL, m=m, mistakes=wrong[key]))
+                                          for key in ("dW", "db1", "db2")])
     report.finish()

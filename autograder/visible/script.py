@@ -14,21 +14,29 @@ class Call:
         self.step = {"call": encode(list(args)), "names": list(names),
                      "unpack": list(unpack) if unpack is not None else None, "parts": [], "compare": []}
 
-    def part(self, path, names):
-        """The result at `path` must be a tuple (or list) of len(names) values, e.g. a cache."""
-        self.step["parts"].append({"path": list(path), "names": list(names)})
+    def part(self, path, names, hint=None):
+        """The result at `path` must be a tuple (or list) of len(names) values, e.g. a cache; `hint` is said
+        when it is not."""
+        part = {"path": list(path), "names": list(names)}
+        if hint:
+            part["hint"] = hint
+        self.step["parts"].append(part)
         return self
 
     def compare(self, path, label, expected, *, mistakes=None, shape_hints=None, m=None, rtol=None, atol=None,
-                group=None):
-        """Compare the result at `path` with expected; a value in `mistakes` names its sentence; `group` is the
-        output the line is about (the label's first word when not given)."""
-        self.step["compare"].append({
+                nonfinite=None, group=None):
+        """Compare the result at `path` with expected; a value in `mistakes` names its sentence; `nonfinite` is
+        the sentence for an output that holds nan or inf; `group` is the output the line is about (the label's
+        first word when not given)."""
+        item = {
             "path": list(path), "label": label, "expected": encode(expected),
             "mistakes": {sentence: encode(value) for sentence, value in (mistakes or {}).items()},
             "shape_hints": [[list(shape), sentence] for shape, sentence in (shape_hints or {}).items()],
             "m": m, "rtol": rtol, "atol": atol, "group": group or label.split()[0],
-        })
+        }
+        if nonfinite:
+            item["nonfinite"] = nonfinite
+        self.step["compare"].append(item)
         return self
 
 

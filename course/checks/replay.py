@@ -4,10 +4,12 @@ returns with the stored values (see course/checks/stored.py for where they come 
 A stored check is a list of steps, plain JSON data:
 
     {"call": [args...], "names": [argument names], "unpack": [output names] or null,
-     "parts": [{"path": [...], "names": [...]}],          a returned tuple inside the result, e.g. the cache
+     "parts": [{"path": [...], "names": [...], "hint": sentence or null}],  a returned tuple inside the result,
+                                                           e.g. the cache (hint: said if it is not one)
      "compare": [{"path": [...], "label": "dW relu", "expected": value,
                   "mistakes": {sentence: value}, "shape_hints": [[shape, sentence]],
-                  "m": m, "rtol": r, "atol": a, "group": "dW"}]}
+                  "nonfinite": sentence or null (said when the output holds nan or inf),
+                  "m": m, "rtol": r, "atol": a, "group": "dW" (the output partial credit counts it for)}]}
     {"value_error": [args...], "names": [...], "bad": "softplus"}
 
 A path indexes the result: an integer into a tuple or list, a string into a dict. Every call is watched (an
@@ -16,9 +18,11 @@ unfinished function, an exception or a changed input becomes a message, see cour
 
 from __future__ import annotations
 
+import numpy as np
+
 from . import stored
 from .calling import call, expect_value_error, unpack
-from .report import Outcome, Report
+from .report import CheckFailed, Outcome, Report, compare
 
 __all__ = ["run"]
 
@@ -44,8 +48,20 @@ def _resolve(result, path, label):
     return value
 
 
-def _tuple_of(report, value, names):
-    return unpack(report, value, names)
+def _tuple_of(report, value, names, hint=None):
+    try:
+        return unpack(report, value, names)
+    except CheckFailed as failure:
+        if not hint:
+            raise
+        raise CheckFailed(f"{failure}: {hint}") from failure
+
+
+def _nonfinite(value):
+    try:
+        return not np.all(np.isfinite(np.asarray(value, dtype=np.float64)))
+    except (TypeError, ValueError):
+        return False
 
 
 def _set(result, path, value):
@@ -66,7 +82,8 @@ def _run_call(report, fn, step):
     if step.get("unpack") is not None:
         result = unpack(report, result, step["unpack"])
     for part in step.get("parts", []):
-        result = _set(result, part["path"], _tuple_of(report, _resolve(result, part["path"], ""), part["names"]))
+        result = _set(result, part["path"], _tuple_of(report, _resolve(result, part["path"], ""), part["names"],
+                                                      part.get("hint")))
     for item in step.get("compare", []):
         label = item["label"]
         try:
@@ -77,8 +94,12 @@ def _run_call(report, fn, step):
         mistakes = {sentence: stored.decode(v) for sentence, v in (item.get("mistakes") or {}).items()}
         hints = {tuple(shape): sentence for shape, sentence in item.get("shape_hints") or []}
         kwargs = {k: item[k] for k in ("m", "rtol", "atol") if item.get(k) is not None}
-        report.compare(label, actual, stored.decode(item["expected"]), mistakes=mistakes, shape_hints=hints,
-                       group=item.get("group"), **kwargs)
+        outcome = compare(label, actual, stored.decode(item["expected"]), mistakes=mistakes, shape_hints=hints,
+                          **kwargs)
+        outcome.group = item.get("group") or outcome.group
+        if not outcome.ok and item.get("nonfinite") and _nonfinite(actual):
+            outcome.hint = item["nonfinite"]
+        report.add(outcome)
 
 
 def run(exercise, fn):
