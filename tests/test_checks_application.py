@@ -336,3 +336,16 @@ def test_predicts_fixtures_tell_relu_from_the_other_hidden_activations():
             want = ref.predict(X, parameters)
             for activation in ("linear", "sigmoid", "tanh"):
                 assert np.any(ref.model_forward(X, parameters, activation, "softmax")[0].argmax(axis=0) != want)
+
+
+def test_labels_of_reads_targets_and_no_network_output():
+    """course.datasets.labels_of gives the class numbers of targets back, but it is no predict: probabilities (a
+    softmax's or a sigmoid's output) are refused, not turned into labels by an argmax or a threshold."""
+    from course import datasets
+
+    assert np.array_equal(datasets.labels_of(ref.one_hot(np.array([2, 0, 1, 2]), 4)), [2, 0, 1, 2])
+    assert np.array_equal(datasets.labels_of(np.array([[0.0, 1.0, 1.0]])), [0, 1, 1])
+    AL = ref.model_forward(generator.PREDICT_X, generator.PREDICT_PARAMETERS, "relu", "softmax")[0]
+    for output in (AL, AL[:1], np.array([[1.0, 1.0], [0.0, 1.0]])):
+        with pytest.raises(ValueError, match="reads targets"):
+            datasets.labels_of(output)
