@@ -349,3 +349,9 @@ def test_labels_of_reads_targets_and_no_network_output():
     for output in (AL, AL[:1], np.array([[1.0, 1.0], [0.0, 1.0]])):
         with pytest.raises(ValueError, match="reads targets"):
             datasets.labels_of(output)
+
+
+def test_an_unwritten_exercise_says_so(capfd):
+    mutants.assert_unwritten_says_so(EXERCISES, lambda exercise, fn: run_hidden(exercise, {exercise: fn}),
+                                     lambda exercise, fn: run_visible(exercise, {exercise: fn}))
+    assert capfd.readouterr().err == ""
