@@ -93,12 +93,19 @@ def make_wave(m=80, noise=0.1, seed=0):
 
 
 def labels_of(Y):
-    """Class numbers from targets: (1, m) 0/1 labels give themselves, (k, m) one-hot columns their row index.
+    """Class numbers back from the targets these generators make: (1, m) 0/1 labels give themselves, (k, m)
+    one-hot columns the row of their single 1. Anything else (probabilities, a network's output) is refused:
+    this reads targets, it does not turn a network's output into labels.
 
     Returns:
         (m,) int array.
+    Raises:
+        ValueError if Y is not (1, m) of 0s and 1s or (k, m) with a single 1 in every column and 0s elsewhere.
     """
     Y = np.asarray(Y)
+    if Y.ndim != 2 or not np.all((Y == 0) | (Y == 1)) or (Y.shape[0] > 1 and not np.all(Y.sum(axis=0) == 1)):
+        raise ValueError("labels_of reads targets: (1, m) labels 0/1 or (k, m) one-hot columns, "
+                         f"got shape {Y.shape} with other values")
     if Y.shape[0] == 1:
-        return (Y.reshape(-1) > 0.5).astype(int)
-    return Y.argmax(axis=0)
+        return Y.reshape(-1).astype(int)
+    return np.nonzero(Y.T)[1]  # one 1 per column, and np.nonzero lists the columns of Y in order

@@ -11,7 +11,9 @@ import pytest
 import autograder.reference as ref
 from autograder.hidden import application as hidden
 from autograder.notebooks import grade_id, is_solution_cell, without_markers
-from course.checks import application as visible
+from autograder.visible import application as generator
+from course import checks
+from course.checks import stored
 
 from . import mutants
 from .conftest import source_nb
@@ -31,7 +33,7 @@ def notebook(source=""):
 
 
 def run_visible(exercise, namespace):
-    return getattr(visible, f"check_{exercise}")(namespace[exercise])
+    return getattr(checks, f"check_{exercise}")(namespace[exercise])
 
 
 def run_hidden(exercise, namespace):
@@ -122,9 +124,18 @@ def test_the_hidden_digits_run_passes_a_correct_train_with_a_margin():
 
 
 def test_worked_predict_example():
-    assert np.array_equal(ref.predict(visible.PREDICT_X, visible.PREDICT_PARAMETERS), visible.PREDICT_LABELS)
-    for sentence, wrong in visible.PREDICT_MISTAKES.items():
-        assert not np.array_equal(wrong, visible.PREDICT_LABELS), sentence
+    """The stored labels of the worked example are the notebook's, worked out by hand; every stored mistake of the
+    worked example differs from them, and a hidden layer other than ReLU changes some label."""
+    step = stored.script("predict")[1]["steps"][0]
+    X, parameters = stored.decode(step["call"])
+    assert np.array_equal(X, generator.PREDICT_X)
+    assert all(np.array_equal(parameters[name], value) for name, value in generator.PREDICT_PARAMETERS.items())
+    compared = step["compare"][0]
+    assert np.array_equal(stored.decode(compared["expected"]), [2, 1, 2, 0, 0])
+    mistakes = {sentence: stored.decode(value) for sentence, value in compared["mistakes"].items()}
+    assert any("sigmoid hidden layers" in sentence for sentence in mistakes)
+    for sentence, wrong in mistakes.items():
+        assert not np.array_equal(wrong, [2, 1, 2, 0, 0]), sentence
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -234,8 +245,9 @@ MUTANTS += [
     ("train", "cost of the last batch", train_mutant(EPOCH_COST="float(epoch[-1])"), "not the last one's"),
     ("train", "global random generator", train_mutant(ORDER="np.random.permutation(m)"), "same seed"),
     ("train", "sigmoid output (the defaults)", train_mutant().replace(', "relu", "softmax")', ")"), None),
+    ("train", "cost of the first batch", train_mutant(EPOCH_COST="float(epoch[0])"), "not the first one's"),
     ("train", "no learning rate", train_mutant(UPDATE="parameters = update_parameters(parameters, grads, 1.0)"),
-     None),
+     "learning_rate is not used"),
 ]
 
 # Mutants the visible checks are not expected to catch, with the reason.
@@ -260,6 +272,58 @@ def test_visible_checks_catch_the_mutants(capfd):
     assert set(missed) == VISIBLE_MISSES, missed
 
 
+# The visible checks name these mutants' mistakes with the catalogue's sentences (stored on the instructor's side).
+VISIBLE_PHRASES = {
+    "one_hot: rows are examples": "looks transposed",
+    "one_hot: k from the labels": "num_classes rows",
+    "one_hot: row label - 1": "row c - 1",
+    "one_hot: ones up to the label": "a single 1 per column",
+    "predict: argmax over examples": "axis=0",
+    "predict: sigmoid hidden layers": "ReLU",
+    "predict: tanh hidden layers": "ReLU",
+    "predict: keepdims": "1-D array",
+    "predict: argmin": "not the argmin",
+    "predict: probabilities": "not probabilities",
+    "accuracy: percentage": "not a percentage",
+    "accuracy: count": "divide the number of right predictions by m",
+    "accuracy: error rate": "error rate",
+    "train: last batch skipped": "the last, smaller batch is skipped",
+    "train: update not kept": "update_parameters(...)",
+    "train: seed ignored": "the seed argument seems ignored",
+    "train: sum of batch costs": "not their sum",
+    "train: cost of the last batch": "not the last one's",
+    "train: cost of the first batch": "not the first one's",
+    "train: global random generator": "not NumPy's global generator",
+    "train: no learning rate": "learning_rate is not used",
+}
+
+
+@pytest.mark.parametrize("case", sorted(VISIBLE_PHRASES))
+def test_visible_messages_name_the_mistake(case, capfd):
+    source = next(source for exercise, label, source, _ in MUTANTS if f"{exercise}: {label}" == case)
+    exercise = case.split(":")[0]
+    with pytest.raises(checks.CheckFailed) as failure:
+        run_visible(exercise, notebook(source))
+    assert VISIBLE_PHRASES[case] in str(failure.value), str(failure.value)
+    assert capfd.readouterr().err == ""
+
+
+def test_the_visible_sentences_are_the_hidden_catalogues():
+    """Every mistake sentence stored for the visible checks is a sentence of the hidden checks' catalogue."""
+    catalogue = set(hidden.MISTAKES.values()) | {hidden.ONE_HOT_ROWS, hidden.PREDICT_HINT, hidden.PREDICT_ONE_D,
+                                                  hidden.ACCURACY_NUMBER}
+    labels, k = np.array([2, 0, 3]), 5
+    catalogue |= set(hidden.one_hot_mistakes(labels, k)) | set(hidden.accuracy_mistakes(0.5, 4))
+    catalogue |= set(hidden.predict_mistakes(generator.PREDICT_X, generator.PREDICT_PARAMETERS))
+    for exercise in EXERCISES:
+        script = stored.script(exercise)[1]
+        for step in script["steps"]:
+            for item in step.get("compare", []):
+                assert set(item["mistakes"]) <= catalogue, item["label"]
+                assert {sentence for _, sentence in item["shape_hints"]} <= catalogue, item["label"]
+    assert set(stored.values("train")["sentences"].values()) <= catalogue
+
+
 def test_predicts_fixtures_tell_relu_from_the_other_hidden_activations():
     """Drawn at random, about one network in ten gives the same labels with sigmoid, tanh or linear hidden layers
     as with ReLU, and a predict with the wrong activation then passed (a flaky mutant test); no fixture may."""
@@ -272,3 +336,22 @@ def test_predicts_fixtures_tell_relu_from_the_other_hidden_activations():
             want = ref.predict(X, parameters)
             for activation in ("linear", "sigmoid", "tanh"):
                 assert np.any(ref.model_forward(X, parameters, activation, "softmax")[0].argmax(axis=0) != want)
+
+
+def test_labels_of_reads_targets_and_no_network_output():
+    """course.datasets.labels_of gives the class numbers of targets back, but it is no predict: probabilities (a
+    softmax's or a sigmoid's output) are refused, not turned into labels by an argmax or a threshold."""
+    from course import datasets
+
+    assert np.array_equal(datasets.labels_of(ref.one_hot(np.array([2, 0, 1, 2]), 4)), [2, 0, 1, 2])
+    assert np.array_equal(datasets.labels_of(np.array([[0.0, 1.0, 1.0]])), [0, 1, 1])
+    AL = ref.model_forward(generator.PREDICT_X, generator.PREDICT_PARAMETERS, "relu", "softmax")[0]
+    for output in (AL, AL[:1], np.array([[1.0, 1.0], [0.0, 1.0]])):
+        with pytest.raises(ValueError, match="reads targets"):
+            datasets.labels_of(output)
+
+
+def test_an_unwritten_exercise_says_so(capfd):
+    mutants.assert_unwritten_says_so(EXERCISES, lambda exercise, fn: run_hidden(exercise, {exercise: fn}),
+                                     lambda exercise, fn: run_visible(exercise, {exercise: fn}))
+    assert capfd.readouterr().err == ""

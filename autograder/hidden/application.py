@@ -6,6 +6,10 @@ trained on the digits with fixed hyperparameters for 10 epochs: the test accurac
 reaches 94.7%, and 93.3% or more for every one of 200 seeds tried). While a check runs, `isolated` makes the student's notebook
 use the reference's building blocks (initialize_parameters, model_forward, model_backward, the costs,
 update_parameters).
+
+The mistake catalogue of the assignment is written here, once (one_hot_mistakes, predict_mistakes,
+accuracy_mistakes, MISTAKES of train and the shape hints): these checks name mistakes with it, and
+autograder/visible/application.py stores its sentences and values for the visible checks.
 """
 
 from __future__ import annotations
@@ -15,7 +19,6 @@ import time
 
 import numpy as np
 
-from course.checks.application import _labels, _one_hot_case
 from course.checks.calling import call, number, quiet, unpack
 from course.checks.report import Report
 
@@ -33,6 +36,45 @@ DIGITS_DIMS, DIGITS_LEARNING_RATE, DIGITS_EPOCHS, DIGITS_BATCH, DIGITS_SEED = [6
 DIGITS_REQUIRED = 0.92
 
 
+# --------------------------------------------------------------------------------------------------------
+# one_hot
+# --------------------------------------------------------------------------------------------------------
+
+ONE_HOT_ROWS = "Y has num_classes rows, one per class, even when some class does not occur in labels"
+
+
+def one_hot_mistakes(labels, num_classes):
+    """{sentence: value} of the usual wrong one-hot matrices (shape (num_classes, m)) for these labels."""
+    labels = np.asarray(labels).astype(int)
+    m = labels.size
+    shifted = np.zeros((num_classes, m))
+    shifted[(labels - 1) % num_classes, np.arange(m)] = 1.0
+    filled = np.zeros((num_classes, m))
+    for i, label in enumerate(labels):
+        filled[:label + 1, i] = 1.0
+    return {"class c goes to row c (rows count from 0), not row c - 1": shifted,
+            "a single 1 per column, in the row of the label": filled}
+
+
+def one_hot_shape_hints(labels, num_classes):
+    """{shape: sentence} of a one-hot matrix with as many rows as the largest label asks for, not num_classes."""
+    labels = np.asarray(labels).astype(int)
+    rows = int(labels.max()) + 1
+    return {(rows, labels.size): ONE_HOT_ROWS} if rows != num_classes else {}
+
+
+def _one_hot_case(report, one_hot, labels, k, label, expected):
+    out = call(report, one_hot, (labels.copy(), k), ["labels", "num_classes"])
+    try:
+        shape = np.shape(out)
+    except (TypeError, ValueError):  # a ragged result: report.compare says what it is
+        shape = None
+    if shape is not None and shape != expected.shape and len(shape) == 2 and shape[1] == labels.size:
+        report.expect(label, False, f"shape {shape}, expected {expected.shape}", ONE_HOT_ROWS)
+        return
+    report.compare(label, out, expected, mistakes=one_hot_mistakes(labels, k))
+
+
 def check_one_hot(one_hot):
     rng = fresh_rng()
     report = Report("one_hot")
@@ -42,6 +84,51 @@ def check_one_hot(one_hot):
             labels = rng.integers(0, max(k - 1, 1), size=m).astype(dtype)  # the last class never occurs
             _one_hot_case(report, one_hot, labels, k, f"{np.dtype(dtype).name} ({k}, {m})", ref.one_hot(labels, k))
     report.finish()
+
+
+# --------------------------------------------------------------------------------------------------------
+# predict
+# --------------------------------------------------------------------------------------------------------
+
+PREDICT_HINT = "return the argmax of each column of AL: np.argmax(AL, axis=0)"
+PREDICT_ONE_D = "a 1-D array: np.argmax(AL, axis=0), no keepdims"
+PREDICT_FRACTIONS = "labels are class numbers (argmax), not probabilities"
+
+
+def predict_mistakes(X, parameters):
+    """{sentence: labels} of the usual wrong predictions of the ReLU/softmax network `parameters` on X (n_0, m)."""
+    want = ref.predict(X, parameters)
+    AL = ref.model_forward(X, parameters, "relu", "softmax")[0]
+    mistakes = {"the label is the argmax of each column (the most probable class), not the argmin":
+                AL.argmin(axis=0), "classes count from 0: no + 1": want + 1, PREDICT_FRACTIONS: AL.max(axis=0)}
+    if len(parameters) // 2 > 1:
+        for hidden in ("linear", "sigmoid", "tanh"):
+            wrong = ref.model_forward(X, parameters, hidden, "softmax")[0].argmax(axis=0)
+            mistakes[f"the hidden layers use ReLU; that answer comes from {hidden} hidden layers"] = wrong
+    return mistakes
+
+
+def predict_shape_hints(m, k):
+    """{shape: sentence} of labels returned as a 2-D array, or one per class (k) instead of one per example (m)."""
+    hints = {(k,): PREDICT_HINT} if k != m else {}
+    return {**hints, (1, m): PREDICT_ONE_D, (m, 1): PREDICT_ONE_D}
+
+
+def _labels(report, label, out, m, hint=PREDICT_HINT):
+    """out as an (m,) float array if it is a vector of m whole numbers, else a failed line and None."""
+    try:
+        array = np.asarray(out, dtype=np.float64)
+    except (TypeError, ValueError):
+        report.expect(label, False, f"is a {type(out).__name__}, expected an array of {m} labels", hint)
+        return None
+    if array.shape != (m,):
+        more = f" ({PREDICT_ONE_D})" if array.size == m else ""
+        report.expect(label, False, f"shape {array.shape}, expected ({m},){more}", hint)
+        return None
+    if not np.all(array == np.round(array)):
+        report.expect(label, False, "holds fractions", PREDICT_FRACTIONS)
+        return None
+    return array
 
 
 def _random_classifier(rng, depth):
@@ -79,15 +166,22 @@ def check_predict(predict):
             got = _labels(report, label, out, X.shape[1])
             if got is None:
                 continue
-            AL = ref.model_forward(X, parameters, "relu", "softmax")[0]
-            mistakes = {"the label is the argmax of each column (the most probable class), not the argmin":
-                        AL.argmin(axis=0), "classes count from 0: no + 1": want + 1}
-            if depth > 1:
-                for hidden in ("linear", "sigmoid", "tanh"):
-                    wrong = ref.model_forward(X, parameters, hidden, "softmax")[0].argmax(axis=0)
-                    mistakes[f"the hidden layers use ReLU; that answer comes from {hidden} hidden layers"] = wrong
-            report.compare(label, got, want, mistakes=mistakes)
+            report.compare(label, got, want, mistakes=predict_mistakes(X, parameters))
     report.finish()
+
+
+# --------------------------------------------------------------------------------------------------------
+# accuracy
+# --------------------------------------------------------------------------------------------------------
+
+ACCURACY_NUMBER = "return one number: the share of predictions equal to the labels"
+
+
+def accuracy_mistakes(want, m):
+    """{sentence: value} of the usual wrong accuracies when the right one is `want` over m examples."""
+    return {"accuracy is a share in [0, 1], not a percentage": 100 * want,
+            "divide the number of right predictions by m": want * m,
+            "that is the error rate, 1 - accuracy": 1 - want}
 
 
 def check_accuracy(accuracy):
@@ -103,12 +197,9 @@ def check_accuracy(accuracy):
             want = ref.accuracy(predictions, labels)
             out = call(report, accuracy, (predictions.copy(), labels.copy()), ["predictions", "labels"])
             label = f"m={m}{' (floats)' if as_float else ''}"
-            got = number(report, label, out, "return one number: the share of predictions equal to the labels")
+            got = number(report, label, out, ACCURACY_NUMBER)
             if got is not None:
-                report.compare(label, got, want, mistakes={
-                    "accuracy is a share in [0, 1], not a percentage": 100 * want,
-                    "divide the number of right predictions by m": want * m,
-                    "that is the error rate, 1 - accuracy": 1 - want})
+                report.compare(label, got, want, mistakes=accuracy_mistakes(want, m))
     report.finish()
 
 
@@ -117,8 +208,9 @@ def check_accuracy(accuracy):
 # --------------------------------------------------------------------------------------------------------
 
 def _variant(X, Y, dims, learning_rate, epochs, batch_size, seed, *, init_seed=None, skip_last=False,
-             cost_after=False, cost_sum=False, cost_last=False, no_update=False):
+             cost_after=False, cost_sum=False, cost_last=False, cost_first=False, no_update=False, no_rate=False):
     """train with one typical mistake, without shuffling: only for cases where the shuffle cannot matter."""
+    learning_rate = 1.0 if no_rate else learning_rate
     parameters = ref.initialize_parameters(dims, seed=seed if init_seed is None else init_seed)
     m = X.shape[1]
     stop = (m // batch_size) * batch_size if skip_last else m
@@ -134,7 +226,8 @@ def _variant(X, Y, dims, learning_rate, epochs, batch_size, seed, *, init_seed=N
             if cost_after:
                 AL = ref.model_forward(Xb, parameters, "relu", "softmax")[0]
             epoch.append(ref.softmax_cross_entropy(AL, Yb))
-        costs.append(epoch[-1] if cost_last else float(np.sum(epoch)) if cost_sum else float(np.mean(epoch)))
+        costs.append(epoch[-1] if cost_last else epoch[0] if cost_first else
+                     float(np.sum(epoch)) if cost_sum else float(np.mean(epoch)))
     return parameters, np.array(costs)
 
 
@@ -145,6 +238,11 @@ MISTAKES = {
     "skip_last": "the last, smaller batch is skipped: an epoch has ⌈m / batch_size⌉ batches",
     "cost_sum": "an epoch's cost is the mean of its batches' costs, not their sum",
     "cost_last": "an epoch's cost is the mean of all its batches' costs, not the last one's",
+    "cost_first": "an epoch's cost is the mean of its batches' costs, not the first one's",
+    "no_rate": "learning_rate is not used: pass it to update_parameters (with learning_rate = 0 nothing may change)",
+    # not a variant: a train that draws from NumPy's global generator gives other results at every run
+    "global_rng": "seed every random choice: initialize_parameters(layer_dims, seed), and "
+                  "np.random.default_rng(seed) for the shuffling (not NumPy's global generator)",
 }
 
 
@@ -186,7 +284,8 @@ def check_train(train):
         X, labels = rng.standard_normal((n0, m)), rng.integers(0, k, size=m)
         args = (X, ref.one_hot(labels, k), [n0, n1, k], 0.3, 4, m, int(rng.integers(1, 10**6)))
         got = call(report, train, _copies(args), names)
-        _compare_run(report, "one batch", got, args, {"init_seed": 0, "no_update": True, "cost_after": True})
+        _compare_run(report, "one batch", got, args,
+                     {"init_seed": 0, "no_update": True, "cost_after": True, "no_rate": True})
 
         # m identical examples: every batch has the same gradient, whatever the shuffle.
         batch = int(rng.integers(3, 8))
@@ -197,7 +296,8 @@ def check_train(train):
         args = (X, Y, [n0, n1, k], 0.2, 3, batch, int(rng.integers(1, 10**6)))
         got = call(report, train, _copies(args), names)
         _compare_run(report, f"{m} alike, batches of {batch}", got, args,
-                     {"skip_last": True, "cost_sum": True, "cost_last": True, "cost_after": True})
+                     {"skip_last": True, "cost_sum": True, "cost_last": True, "cost_first": True,
+                      "cost_after": True})
         # The same seed twice, on distinct examples in several batches: the same result.
         n0, n1, k = distinct_dims(rng, 3, 2, 9)
         m = int(rng.integers(20, 40))
@@ -210,8 +310,7 @@ def check_train(train):
         except Exception:  # noqa: BLE001 - a malformed result fails the comparisons above already
             same = False
         report.expect("same seed", same, "two runs with the same seed " + ("agree" if same else "differ"),
-                      "seed every random choice: initialize_parameters(layer_dims, seed), and "
-                      "np.random.default_rng(seed) for the shuffling (not NumPy's global generator)")
+                      MISTAKES["global_rng"])
         if not report.ok:
             report.finish()
 

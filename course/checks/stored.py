@@ -5,6 +5,7 @@ mistakes) and shipped as one JSON file per assignment in `course/checks/stored/`
 computes an answer. A value is plain JSON, with three tags for what JSON lacks:
 
     {"array": [flat float64 values], "shape": [...]}   a NumPy array (float64; exact: floats print as repr)
+    {"array": [flat integers], "shape": [...], "dtype": "uint8"}   an array of integers keeps its dtype
     {"tuple": [...]}                                   a tuple (a list stays a list)
     {"dict": {...}}                                    a dict with string keys
 """
@@ -22,6 +23,8 @@ FOLDER = pathlib.Path(__file__).resolve().parent / "stored"
 
 def encode(value):
     """value (arrays, tuples, lists, dicts with string keys, numbers, strings, None) as plain JSON data."""
+    if isinstance(value, np.ndarray) and value.dtype.kind in "iu":
+        return {"array": [int(v) for v in value.reshape(-1)], "shape": list(value.shape), "dtype": str(value.dtype)}
     if isinstance(value, np.ndarray):
         array = np.asarray(value, dtype=np.float64)
         return {"array": [float(v) for v in array.reshape(-1)], "shape": list(array.shape)}
@@ -44,7 +47,7 @@ def decode(data):
         return [decode(v) for v in data]
     if isinstance(data, dict):
         if "array" in data:
-            return np.array(data["array"], dtype=np.float64).reshape(data["shape"])
+            return np.array(data["array"], dtype=data.get("dtype", "float64")).reshape(data["shape"])
         if "tuple" in data:
             return tuple(decode(v) for v in data["tuple"])
         return {k: decode(v) for k, v in data["dict"].items()}
