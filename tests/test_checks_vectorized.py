@@ -584,3 +584,15 @@ def test_notebook_test_cells_are_the_prescribed_text():
         points[name] = meta["points"]
     assert points == {"layer_forward": 2, "layer_backward": 4, "layer_backward_per_example": 2,
                       "layer_forward_rows": 2, "layer_backward_rows": 3}
+
+
+def test_the_wording_of_a_value_error_is_advice_never_points(capsys):
+    """A correct layer whose ValueError does not list the four names keeps full marks, with a tip."""
+    def terse(A_prev, W, b, activation):
+        if activation not in NAMES:
+            raise ValueError("unknown")
+        return ref.layer_forward(A_prev, W, b, activation)
+
+    run_hidden("layer_forward", terse)
+    run_visible("layer_forward", terse)
+    assert "tip: say which names are allowed" in capsys.readouterr().out
