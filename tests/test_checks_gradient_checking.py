@@ -486,3 +486,61 @@ def test_notebook_test_cells_are_the_prescribed_text():
             f"from course.checks import check_{name}\n\ncheck_{name}({name})\n### BEGIN HIDDEN TESTS\n"
             f"from course.checks import hidden_check\n\nhidden_check(\"{name}\")\n"
             "### END HIDDEN TESTS")
+
+
+def _hand_written_cases():
+    """(exercise, args, answer) on the stored inputs of the checks written by hand (numerical_gradient,
+    gradient_check, locate_gradient_bug), which tests/test_course_answers_nothing.py does not replay."""
+    from course.checks.gradient_checking import StoredGradients, scalar_function
+
+    for case in stored.values("numerical_gradient")["cases"]:
+        args = (scalar_function(case["function"]), case["x"])
+        yield "numerical_gradient", args + (() if case["epsilon"] is None else (case["epsilon"],)), case["expected"]
+    values = stored.values("gradient_check")
+    for trial in (values["bug"], values["epsilon"]):
+        net = values["networks"][trial["network"]]
+        args = (net["parameters"], net["X"], net["Y"], net["hidden"], net["output"])
+        yield "gradient_check", args + ((trial["epsilon"],) if "epsilon" in trial else ()), trial["expected"]
+    values = stored.values("locate_gradient_bug")
+    for trial in values["trials"]:
+        net = values["networks"][trial["network"]]
+        if trial["expected"] is not None:  # None is what any procedure returns
+            backward = StoredGradients(trial["grads"], net["hidden"], net["output"])
+            yield "locate_gradient_bug", (backward, net["parameters"], net["X"], net["Y"], net["hidden"],
+                                          net["output"]), trial["expected"]
+
+
+def _is(got, answer):
+    if isinstance(answer, str):
+        return got == answer
+    try:
+        got = np.asarray(got, dtype=float)
+    except (TypeError, ValueError):
+        return False
+    return got.shape == np.shape(answer) and bool(np.allclose(got, answer, rtol=1e-6, atol=1e-12))
+
+
+def test_no_course_function_returns_a_hand_written_checks_answer():
+    """As tests/test_course_answers_nothing.py for replayed checks: on the stored inputs of 04's hand-written
+    checks, no function, class or method of course/ returns the stored answer."""
+    import matplotlib.pyplot as plt
+
+    from course.checks.calling import quiet
+
+    from .test_course_answers_nothing import SECONDS, _deadline, course_callables
+
+    cases = list(_hand_written_cases())
+    assert len(cases) == 4 + 2 + 5
+    leaks = set()
+    for label, candidate in course_callables().items():
+        for exercise, args, answer in cases:
+            try:
+                with _deadline(SECONDS), quiet():
+                    got = candidate(*args)
+            except Exception:  # noqa: BLE001, S112 - a failure answers nothing
+                continue
+            finally:
+                plt.close("all")
+            if _is(got, answer):
+                leaks.add(f"{label} on {exercise}")
+    assert not leaks, sorted(leaks)
