@@ -38,7 +38,7 @@ __all__ = [
 _FORWARD, _BACKWARD, _COSTS = ref.model_forward, ref.model_backward, dict(ref.COSTS)
 PAIRS = [("relu", "sigmoid"), ("tanh", "softmax"), ("sigmoid", "linear"), ("relu", "softmax")]
 
-RIGHT, WRONG = 1e-7, 1e-3  # below RIGHT: a correct backward pass; above WRONG: a bug
+RIGHT = 1e-7  # below RIGHT: a correct backward pass
 LOCATE_THRESHOLD = 1e-5  # locate_gradient_bug answers None when every relative error is below this
 
 
