@@ -8,9 +8,11 @@ import numpy as np
 import pytest
 
 import autograder.reference as ref
+import course.checks as visible
 from autograder.hidden import gradient_checking as hidden
-from autograder.notebooks import grade_id, is_solution_cell, without_markers
-from course.checks import gradient_checking as visible
+from autograder.notebooks import grade_id, is_solution_cell, nbgrader_meta, without_markers
+from autograder.visible import gradient_checking as generator
+from course.checks import CheckFailed, stored
 
 from . import mutants
 from .conftest import source_nb
@@ -30,11 +32,7 @@ def notebook(source=""):
 
 
 def run_visible(exercise, namespace):
-    fn = namespace[exercise]
-    check = getattr(visible, f"check_{exercise}")
-    if exercise == "locate_gradient_bug":
-        return check(fn, namespace["model_backward"])
-    return check(fn)
+    return getattr(visible, f"check_{exercise}")(namespace[exercise])
 
 
 def run_hidden(exercise, namespace):
@@ -120,8 +118,8 @@ def test_checks_pass_on_correct_solutions(exercise, solution, capfd):
 
 
 def test_fixtures_keep_away_from_the_kink():
-    for dims, m, hidden_activation, output, seed in visible.CASES + visible.LOCATE_CASES:
-        parameters, X, _ = visible.network(dims, m, hidden_activation, output, seed)
+    for dims, m, hidden_activation, output, seed in generator.CASES + generator.LOCATE_CASES:
+        parameters, X, _ = hidden.network(dims, m, hidden_activation, output, seed)
         _, caches = ref.model_forward(X, parameters, hidden_activation, output)
         assert min(np.abs(cache[0]).min() for cache in caches[:-1]) > 1e-3
         if hidden_activation == "relu":
@@ -132,7 +130,7 @@ def test_reference_module_is_restored_after_planting():
     original = ref.model_backward
     visible.check_gradient_check(ref.gradient_check)
     hidden.check_gradient_check(ref.gradient_check)
-    visible.check_locate_gradient_bug(ref.locate_gradient_bug, ref.model_backward)
+    visible.check_locate_gradient_bug(ref.locate_gradient_bug)
     assert ref.model_backward is original
 
 
@@ -369,3 +367,180 @@ def test_visible_checks_catch_the_mutants(capfd):
               if not mutants.visible_catches(run_visible, exercise, notebook(source))]
     assert capfd.readouterr().err == ""
     assert set(missed) == set(VISIBLE_MISSES), missed
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# The stored values: right by calculus, and the visible checks use nothing but them
+# ---------------------------------------------------------------------------------------------------------------
+
+def test_stored_gradients_agree_with_calculus():
+    """The expected values of numerical_gradient's check (from the reference's central differences) are the
+    derivatives the notebook works out: (12, 14), X², exactly 3x² + ε² for a cubic, e^{kx} for the steep one."""
+    cases = {case["label"]: case for case in stored.values("numerical_gradient")["cases"]}
+    assert set(cases) == {"worked (2,)", "ΣX³/3 (2, 3)", "Σx³ ε=0.1", "steep e^{100x}"}
+    np.testing.assert_allclose(cases["worked (2,)"]["expected"], [12.0, 14.0], rtol=1e-8)
+    matrix = cases["ΣX³/3 (2, 3)"]
+    np.testing.assert_allclose(matrix["expected"], matrix["x"] ** 2, rtol=1e-8, atol=1e-9)
+    cubic = cases["Σx³ ε=0.1"]
+    np.testing.assert_allclose(cubic["expected"], 3 * cubic["x"] ** 2 + 0.1 ** 2, rtol=1e-12)
+    steep = cases["steep e^{100x}"]
+    np.testing.assert_allclose(steep["expected"], np.exp(100 * steep["x"]), rtol=1e-8)
+    one_sided = next(v for s, v in steep["mistakes"].items() if "(f(x + ε) - f(x)) / ε" in s)
+    assert np.all(np.abs(one_sided / steep["expected"] - 1) > 4e-5), "a one-sided difference must show"
+
+
+def test_stored_relative_errors_are_the_worked_values():
+    want = {"equal": 0.0, "orthogonal": np.sqrt(2.0) / 2, "b = 0": 1.0, "(2, 2)": 1 / (np.sqrt(5.0) + np.sqrt(6.0)),
+            "symmetric": 1 / (np.sqrt(5.0) + np.sqrt(6.0)), "1e-9 apart": 1e-9, "both zero": 0.0}
+    steps = stored.script("relative_error")[1]["steps"]
+    got = {step["compare"][0]["label"]: stored.decode(step["compare"][0]["expected"]) for step in steps}
+    assert got.keys() == want.keys()
+    for label, value in want.items():
+        assert got[label] == pytest.approx(value, rel=1e-6, abs=1e-15), label
+
+
+def test_stored_answers_of_locate_gradient_bug_are_the_planted_bugs():
+    trials = stored.values("locate_gradient_bug")["trials"]
+    assert [t["expected"] for t in trials] == [None, "db2", "dW3", "db3", None, "dW2", None, "dW1"]
+    values = stored.values("gradient_check")
+    grads = values["networks"][values["bug"]["network"]]["grads"]
+    planted = values["bug"]["grads"]
+    np.testing.assert_allclose(planted["db1"], 3 * grads["db1"])
+    assert all(np.array_equal(planted[k], grads[k]) for k in grads if k != "db1")
+    # the error a tripled db1 makes: ‖2 db1‖ / (‖g‖ + ‖bad‖), up to the numerical gradient's own error
+    norm = np.sqrt(sum(np.sum(g ** 2) for g in grads.values()))
+    bad = np.sqrt(sum(np.sum(g ** 2) for g in planted.values()))
+    assert values["bug"]["expected"] == pytest.approx(2 * np.linalg.norm(grads["db1"]) / (norm + bad), rel=1e-6)
+
+
+def test_stored_values_are_the_generators():
+    """What course/checks/stored holds is what autograder/visible/gradient_checking.py generates now."""
+    for exercise, script in generator.scripts().items():
+        assert stored.script(exercise)[1] == script.data(), exercise
+
+
+def test_the_checks_of_gradient_check_and_locate_do_not_use_the_students_model_backward(capfd):
+    """The visible checks hand the student's function stored gradients: a wrong model_backward in the notebook
+    (03's mistake) does not fail them, and the notebook's model_backward is back in place afterwards."""
+    namespace = notebook_solutions()
+
+    def model_backward(AL, Y, caches, hidden_activation="relu", output_activation="sigmoid"):
+        grads = ref.model_backward(AL, Y, caches, hidden_activation, output_activation)
+        return {k: 2 * v for k, v in grads.items()}  # every gradient twice too large
+
+    namespace["model_backward"] = model_backward
+    run_visible("gradient_check", namespace)
+    run_visible("locate_gradient_bug", namespace)
+    assert namespace["model_backward"] is model_backward
+    assert capfd.readouterr().err == ""
+
+
+def test_the_stand_in_backward_says_when_the_activations_are_not_passed_on():
+    for exercise, label in [("locate_gradient_bug", "activations not passed to backward"),
+                            ("gradient_check", "activations not passed to model_backward")]:
+        with pytest.raises(CheckFailed, match="pass hidden_activation and output_activation on"):
+            run_visible(exercise, notebook(MUTANT_SOURCE[exercise, label]))
+
+
+MUTANT_SOURCE = {(exercise, label): source for exercise, label, source, _ in MUTANTS}
+
+
+@pytest.mark.parametrize("exercise, label, phrase", [
+    ("numerical_gradient", "one-sided forward", "one-sided difference (f(x + ε) - f(x)) / ε"),
+    ("numerical_gradient", "one-sided backward", "one-sided difference (f(x) - f(x - ε)) / ε"),
+    ("numerical_gradient", "divides by ε", "divide by 2ε, not ε"),
+    ("numerical_gradient", "all entries at once", "perturb one entry at a time"),
+    ("numerical_gradient", "epsilon ignored", "the epsilon you are given"),
+    ("numerical_gradient", "restores x by arithmetic", "changed its input"),
+    ("relative_error", "absolute", "absolute error"),
+    ("relative_error", "divides by ‖a‖", "not by ‖a‖ alone"),
+    ("relative_error", "divides by ‖a + b‖", "not by ‖a + b‖"),
+    ("relative_error", "squared norms", "not squared"),
+    ("gradient_check", "largest per-parameter error", "largest of the per-parameter"),
+    ("gradient_check", "mean per-parameter error", "mean of the per-parameter"),
+    ("gradient_check", "always compute_cost", "the cost must go with the output"),
+    ("gradient_check", "epsilon ignored", "epsilon argument is ignored"),
+    ("gradient_check", "compares the numbers with themselves", "found nothing"),
+    ("locate_gradient_bug", "calls model_backward", "is `backward` (the argument) called"),
+    ("locate_gradient_bug", "parameter's name", "not the parameter's"),
+    ("locate_gradient_bug", "first above the line", "return the worst gradient"),
+    ("locate_gradient_bug", "threshold 1e-3", "None returned only when"),
+    ("locate_gradient_bug", "threshold 1e-7", "the answer is None"),
+])
+def test_visible_messages_name_the_mistake(exercise, label, phrase, capfd):
+    """The visible checks speak the hidden checks' catalogue: the same sentence for the same mistake."""
+    with pytest.raises(CheckFailed) as failure:
+        run_visible(exercise, notebook(MUTANT_SOURCE[exercise, label]))
+    assert phrase in str(failure.value), str(failure.value)
+    assert capfd.readouterr().err == ""
+
+
+def test_notebook_test_cells_are_the_prescribed_text():
+    """Each test cell calls its visible check with the student's function alone (no earlier function)."""
+    for cell in source_nb("04_gradient_checking").cells:
+        meta = nbgrader_meta(cell)
+        if not meta.get("grade"):
+            continue
+        name = meta["grade_id"].removeprefix("test_")
+        assert "".join(cell["source"]) == (
+            f"from course.checks import check_{name}\n\ncheck_{name}({name})\n### BEGIN HIDDEN TESTS\n"
+            f"from course.checks import hidden_check\n\nhidden_check(\"{name}\")\n"
+            "### END HIDDEN TESTS")
+
+
+def _hand_written_cases():
+    """(exercise, args, answer) on the stored inputs of the checks written by hand (numerical_gradient,
+    gradient_check, locate_gradient_bug), which tests/test_course_answers_nothing.py does not replay."""
+    from course.checks.gradient_checking import StoredGradients, scalar_function
+
+    for case in stored.values("numerical_gradient")["cases"]:
+        args = (scalar_function(case["function"]), case["x"])
+        yield "numerical_gradient", args + (() if case["epsilon"] is None else (case["epsilon"],)), case["expected"]
+    values = stored.values("gradient_check")
+    for trial in (values["bug"], values["epsilon"]):
+        net = values["networks"][trial["network"]]
+        args = (net["parameters"], net["X"], net["Y"], net["hidden"], net["output"])
+        yield "gradient_check", args + ((trial["epsilon"],) if "epsilon" in trial else ()), trial["expected"]
+    values = stored.values("locate_gradient_bug")
+    for trial in values["trials"]:
+        net = values["networks"][trial["network"]]
+        if trial["expected"] is not None:  # None is what any procedure returns
+            backward = StoredGradients(trial["grads"], net["hidden"], net["output"])
+            yield "locate_gradient_bug", (backward, net["parameters"], net["X"], net["Y"], net["hidden"],
+                                          net["output"]), trial["expected"]
+
+
+def _is(got, answer):
+    if isinstance(answer, str):
+        return got == answer
+    try:
+        got = np.asarray(got, dtype=float)
+    except (TypeError, ValueError):
+        return False
+    return got.shape == np.shape(answer) and bool(np.allclose(got, answer, rtol=1e-6, atol=1e-12))
+
+
+def test_no_course_function_returns_a_hand_written_checks_answer():
+    """As tests/test_course_answers_nothing.py for replayed checks: on the stored inputs of 04's hand-written
+    checks, no function, class or method of course/ returns the stored answer."""
+    import matplotlib.pyplot as plt
+
+    from course.checks.calling import quiet
+
+    from .test_course_answers_nothing import SECONDS, _deadline, course_callables
+
+    cases = list(_hand_written_cases())
+    assert len(cases) == 4 + 2 + 5
+    leaks = set()
+    for label, candidate in course_callables().items():
+        for exercise, args, answer in cases:
+            try:
+                with _deadline(SECONDS), quiet():
+                    got = candidate(*args)
+            except Exception:  # noqa: BLE001, S112 - a failure answers nothing
+                continue
+            finally:
+                plt.close("all")
+            if _is(got, answer):
+                leaks.add(f"{label} on {exercise}")
+    assert not leaks, sorted(leaks)

@@ -9,7 +9,8 @@ __all__ = ["plot_gradient_entries", "plot_kink", "plot_secants", "plot_step_erro
 
 
 def plot_secants(f, x0, h, slope, title=None):
-    """A curve, its tangent at x0, and the two secants a difference quotient with step h uses.
+    """A curve, its tangent at x0, and the two secants a difference quotient with step h uses: each secant is
+    drawn through its two points of the curve (their slopes are what the notebook's cell prints).
 
     Args:
         f: a function of one float.  x0: the point.  h: the step (large enough to see, e.g. 0.6).
@@ -18,17 +19,14 @@ def plot_secants(f, x0, h, slope, title=None):
     xs = np.linspace(x0 - 2.2 * h, x0 + 2.2 * h, 200)
     _, ax = plt.subplots(figsize=(7, 4.2))
     ax.plot(xs, [f(x) for x in xs], color="black", lw=2, label="f")
-    lines = [("tangent, slope f'(x₀)", x0, f(x0), slope, "tab:green", "-"),
-             ("one-sided secant through x₀ and x₀ + h", x0, f(x0), (f(x0 + h) - f(x0)) / h, "tab:red", "--"),
-             ("central secant through x₀ - h and x₀ + h", x0, f(x0),
-              (f(x0 + h) - f(x0 - h)) / (2 * h), "tab:blue", "--")]
-    for label, xa, ya, s, color, style in lines:
-        shown = f"{label}: {s:.3f}"
-        if "central" in label:  # the central secant does not pass through (x0, f(x0)): draw it where it is
-            ya = f(x0 - h) + s * h
-        ax.plot(xs, ya + s * (xs - xa), color=color, ls=style, lw=1.5, label=shown)
+    ax.axline((x0, f(x0)), slope=slope, color="tab:green", lw=1.5, label=f"tangent, slope f'(x₀) = {slope:g}")
+    ax.axline((x0, f(x0)), (x0 + h, f(x0 + h)), color="tab:red", ls="--", lw=1.5,
+              label="one-sided secant through x₀ and x₀ + h")
+    ax.axline((x0 - h, f(x0 - h)), (x0 + h, f(x0 + h)), color="tab:blue", ls="--", lw=1.5,
+              label="central secant through x₀ - h and x₀ + h")
     for x in (x0 - h, x0, x0 + h):
         ax.plot([x], [f(x)], "o", color="black", ms=5)
+    ax.set_xlim(xs[0], xs[-1])
     ax.set_ylim(min(f(x) for x in xs) - 0.5, max(f(x) for x in xs) + 0.5)
     ax.set_xlabel("x")
     ax.set_title(title or f"Slopes at x₀ = {x0:g} with step h = {h:g}")
