@@ -77,7 +77,7 @@ def sigmoid_derivative_mistakes(z):
 
 def relu_mistakes(z):
     """{sentence: value} of the typical mistakes of relu at z."""
-    return {"negative values must become 0, not |z|": np.abs(z),
+    return {"negative inputs must become 0, not |z|": np.abs(z),
             "max(0, z), not min(0, z)": np.minimum(0.0, z),
             "that is relu'(z), not relu(z)": ref.relu_derivative(z)}
 

@@ -53,7 +53,8 @@ Z_SMOOTH = np.array([[-2.5, -0.7, -0.2], [0.3, 1.1, 2.4]])
 Z_SIGMOID = np.array([[0.0, np.log(3.0)], [-np.log(3.0), 2.0]])
 Z_SIGMOID_DERIVATIVE = np.array([[0.0, np.log(3.0), -np.log(3.0)]])
 Z_TANH_DERIVATIVE = np.array([[0.0, np.log(2.0)]])
-Z_HUGE = np.array([[-800.0, 800.0]])
+# No nan far out; 0 in the middle, so that a step function (1 where z >= 0) is not taken for a right sigmoid.
+Z_HUGE = np.array([[-800.0, 0.0, 800.0]])
 
 # The neuron of the notebook's worked example: w^T x = 2 - 2 - 0.5 = -0.5, so z = -0.5 + b = -1.
 NEURON_W = np.array([[1.0], [2.0], [-1.0]])
@@ -91,7 +92,7 @@ def _elementwise(exercise, doc, cases, reference, mistakes, label):
 def _sigmoid():
     script = _elementwise("sigmoid", "σ(0) = 1/2, σ(±ln 3) = 3/4 and 1/4, σ(2), and no nan for |z| = 800.",
                           [Z_SIGMOID], ref.sigmoid, sigmoid_mistakes, "sigmoid")
-    script.call((Z_HUGE,), ["z"]).compare([], "σ(±800)", ref.sigmoid(Z_HUGE), atol=1e-12)
+    script.call((Z_HUGE,), ["z"]).compare([], "σ(-800, 0, 800)", ref.sigmoid(Z_HUGE), atol=1e-12)
     return script
 
 
