@@ -3,6 +3,10 @@
 Inputs are drawn anew on every run, with distinct sizes (n_x != n_y) so that a transpose cannot go unnoticed,
 and caches are consistent (the cache's z really is W x + b). Every call of a student's function runs with
 NumPy's floating-point warnings silenced, so that a check never writes to stderr.
+
+The typical mistakes of each exercise are catalogued here once (the public `*_mistakes` functions, the XOR
+targets and mistakes, the shape sentences): the hidden checks use them, and autograder/visible/single_example.py
+stores their values on the notebook's worked examples for the visible checks.
 """
 
 from __future__ import annotations
@@ -11,7 +15,6 @@ import numpy as np
 
 from course.checks.calling import call, expect_value_error, quiet, unpack
 from course.checks.report import Report
-from course.checks.single_example import XOR_INPUTS, XOR_MISTAKES, XOR_TARGETS, _bias_broadcast
 
 from .. import reference as ref
 from ._harness import away_from_zero, distinct_dims, fresh_rng, isolated
@@ -58,39 +61,75 @@ def _elementwise(name, fn, reference, wrong):
     report.finish()
 
 
+def sigmoid_mistakes(z):
+    """{sentence: value} of the typical mistakes of sigmoid at z."""
+    return {"1/(1 + e^{+z}) is σ(-z): check the sign of z in the exponent": ref.sigmoid(-z),
+            "σ(z) = 1/(1 + e^{-z}): the 1 + in the denominator is missing": np.exp(z)}
+
+
+def sigmoid_derivative_mistakes(z):
+    """{sentence: value} of the typical mistakes of sigmoid_derivative at z."""
+    return {"σ'(z) = σ(z)(1 - σ(z)), not 1 - σ(z)": 1 - ref.sigmoid(z),
+            "σ'(z) = σ(z)(1 - σ(z)), not σ(z)": ref.sigmoid(z),
+            "σ'(z) = σ(z)(1 - σ(z)), not z(1 - z): apply sigmoid first": z * (1 - z),
+            "σ' is 0 everywhere: it should be the slope of the sigmoid": np.zeros_like(z, dtype=float)}
+
+
+def relu_mistakes(z):
+    """{sentence: value} of the typical mistakes of relu at z."""
+    return {"negative inputs must become 0, not |z|": np.abs(z),
+            "max(0, z), not min(0, z)": np.minimum(0.0, z),
+            "that is relu'(z), not relu(z)": ref.relu_derivative(z)}
+
+
+def relu_derivative_mistakes(z):
+    """{sentence: value} of the typical mistakes of relu_derivative at z."""
+    return {"relu'(0) must be 0: use z > 0, not z >= 0": (z >= 0).astype(float),
+            "that is relu(z), not its derivative": ref.relu(z),
+            "relu' is 1 where z > 0 and 0 elsewhere: the comparison is the wrong way round": (z <= 0).astype(float),
+            "relu' is 1 where z > 0 and 0 elsewhere: z < 0 is the wrong way round": (z < 0).astype(float)}
+
+
+def tanh_derivative_mistakes(z):
+    """{sentence: value} of the typical mistakes of tanh_derivative at z."""
+    return {"tanh'(z) = 1 - tanh(z)², not tanh(z)²": np.tanh(z) ** 2,
+            "tanh'(z) = 1 - tanh(z)², not 1 - z²: apply tanh first": 1 - z ** 2,
+            "tanh'(z) = 1 - tanh(z)²: the square is missing": 1 - np.tanh(z),
+            "tanh' is 0 everywhere: it should be the slope of tanh": np.zeros_like(z, dtype=float)}
+
+
+# The derivative exercises by activation (what a backward pass calls), with their catalogues.
+DERIVATIVES = {"sigmoid": ("sigmoid_derivative", sigmoid_derivative_mistakes),
+               "relu": ("relu_derivative", relu_derivative_mistakes),
+               "tanh": ("tanh_derivative", tanh_derivative_mistakes)}
+
+# The activation exercises a forward pass calls, by activation (tanh is NumPy's np.tanh).
+FORWARDS = {"sigmoid": "sigmoid", "relu": "relu"}
+
+
 def check_sigmoid(sigmoid):
-    _elementwise("sigmoid", sigmoid, ref.sigmoid,
-                 lambda z: {"1/(1 + e^{+z}) is σ(-z): check the sign of z in the exponent": ref.sigmoid(-z),
-                            "σ(z) = 1/(1 + e^{-z}): the 1 + in the denominator is missing": np.exp(z)})
+    _elementwise("sigmoid", sigmoid, ref.sigmoid, sigmoid_mistakes)
 
 
 def check_sigmoid_derivative(sigmoid_derivative):
-    _elementwise("sigmoid_derivative", sigmoid_derivative, ref.sigmoid_derivative,
-                 lambda z: {"σ'(z) = σ(z)(1 - σ(z)), not 1 - σ(z)": 1 - ref.sigmoid(z),
-                            "σ'(z) = σ(z)(1 - σ(z)), not σ(z)": ref.sigmoid(z),
-                            "σ'(z) = σ(z)(1 - σ(z)), not z(1 - z): apply sigmoid first": z * (1 - z)})
+    _elementwise("sigmoid_derivative", sigmoid_derivative, ref.sigmoid_derivative, sigmoid_derivative_mistakes)
 
 
 def check_relu(relu):
-    _elementwise("relu", relu, ref.relu,
-                 lambda z: {"negative values must become 0, not |z|": np.abs(z),
-                            "max(0, z), not min(0, z)": np.minimum(0.0, z),
-                            "that is relu'(z), not relu(z)": ref.relu_derivative(z)})
+    _elementwise("relu", relu, ref.relu, relu_mistakes)
 
 
 def check_relu_derivative(relu_derivative):
-    _elementwise("relu_derivative", relu_derivative, ref.relu_derivative,
-                 lambda z: {"relu'(0) must be 0: use z > 0, not z >= 0": (z >= 0).astype(float),
-                            "that is relu(z), not its derivative": ref.relu(z),
-                            "relu' is 1 where z > 0 and 0 elsewhere: the comparison is the wrong way round":
-                            (z <= 0).astype(float)})
+    _elementwise("relu_derivative", relu_derivative, ref.relu_derivative, relu_derivative_mistakes)
 
 
 def check_tanh_derivative(tanh_derivative):
-    _elementwise("tanh_derivative", tanh_derivative, ref.tanh_derivative,
-                 lambda z: {"tanh'(z) = 1 - tanh(z)², not tanh(z)²": np.tanh(z) ** 2,
-                            "tanh'(z) = 1 - tanh(z)², not 1 - z²: apply tanh first": 1 - z ** 2,
-                            "tanh'(z) = 1 - tanh(z)²: the square is missing": 1 - np.tanh(z)})
+    _elementwise("tanh_derivative", tanh_derivative, ref.tanh_derivative, tanh_derivative_mistakes)
+
+
+# The hints for a z or y of neuron_forward that is not one number.
+Z_ONE_NUMBER = "z is one number: wᵀx adds up the products (w.T @ x), w * x only multiplies them"
+Y_ONE_NUMBER = "y = f(z) is one number"
 
 
 def _one_number(report, label, value, hint):
@@ -99,6 +138,21 @@ def _one_number(report, label, value, hint):
     except (TypeError, ValueError):
         return report.expect(label, False, f"is a {type(value).__name__}, expected a number", hint)
     return size == 1 or report.expect(label, False, f"has shape {np.shape(value)}, expected one number", hint)
+
+
+def neuron_z_mistakes(z, y, b):
+    """{sentence: z} of the typical mistakes of neuron_forward's z, for the right z, y and the bias b."""
+    return {"z = wᵀx + b: is b missing?": z - b,
+            "z = wᵀx + b: b was subtracted": z - 2 * b,
+            "z is the value before the activation: (z, y) returned instead of (y, z)?": y}
+
+
+def neuron_y_mistakes(z, b, activation):
+    """{sentence: y} of the typical mistakes of neuron_forward's y, for the right z and the bias b."""
+    g = ref.activation_forward
+    return {f"y = f(z): is the {activation} missing, or (z, y) swapped?": z,
+            "y is off because z is: is b missing?": float(g(z - b, activation)),
+            "y is off because z is: b was subtracted": float(g(z - 2 * b, activation))}
 
 
 def check_neuron_forward(neuron_forward):
@@ -113,21 +167,36 @@ def check_neuron_forward(neuron_forward):
             y, z = unpack(report, call(report, neuron_forward, (w.copy(), b, x.copy(), activation), names),
                           ["y", "z"])
             y_ref, z_ref = ref.neuron_forward(w, b, x, activation)
-            if _one_number(report, f"z {activation}", z, "z is one number: wᵀx adds up the products (w.T @ x)"):
-                _compare(report, f"z {activation}", z, z_ref,
-                         mistakes={"z = wᵀx + b: is b missing?": z_ref - b,
-                                   "z = wᵀx + b: b was subtracted": z_ref - 2 * b,
-                                   "z is the value before the activation: (z, y) returned instead of (y, z)?":
-                                   y_ref})
-            if _one_number(report, f"y {activation}", y, "y = f(z) is one number"):
-                g = ref.activation_forward
-                _compare(report, f"y {activation}", y, y_ref,
-                         mistakes={f"y = f(z): is the {activation} missing, or (z, y) swapped?": z_ref,
-                                   "y is off because z is: is b missing?": g(z_ref - b, activation),
-                                   "y is off because z is: b was subtracted": g(z_ref - 2 * b, activation)})
+            if _one_number(report, f"z {activation}", z, Z_ONE_NUMBER):
+                _compare(report, f"z {activation}", z, z_ref, mistakes=neuron_z_mistakes(z_ref, y_ref, b))
+            if _one_number(report, f"y {activation}", y, Y_ONE_NUMBER):
+                _compare(report, f"y {activation}", y, y_ref, mistakes=neuron_y_mistakes(z_ref, b, activation))
         with quiet():
             expect_value_error(report, neuron_forward, (w, b, x, "gelu"), names, "gelu")
     report.finish()
+
+
+# XOR: the four inputs (one column each), the targets, and what typical wrong parameters compute instead.
+XOR_INPUTS = np.array([[0.0, 0.0, 1.0, 1.0], [0.0, 1.0, 0.0, 1.0]])
+XOR_TARGETS = np.array([[0.0, 1.0, 1.0, 0.0]])
+XOR_SHAPES = {key: value.shape for key, value in ref.xor_parameters().items()}
+
+
+def xor_mistakes():
+    """{sentence: outputs on XOR_INPUTS} of the typical wrong parameters of xor_parameters."""
+    return {
+        "that computes OR: the output must be off when both inputs are 1": np.array([[0.0, 1.0, 1.0, 1.0]]),
+        "that computes AND: the output must be on when exactly one input is 1": np.array([[0.0, 0.0, 0.0, 1.0]]),
+        "that computes XNOR, the opposite of XOR: flip the output unit (negate W2 and b2)":
+            np.array([[1.0, 0.0, 0.0, 1.0]]),
+        "the output is always 1: is b2 too large?": np.array([[1.0, 1.0, 1.0, 1.0]]),
+        "the output is always 0: is b2 too small (remember step(0) = 1)?": np.array([[0.0, 0.0, 0.0, 0.0]]),
+    }
+
+
+def xor_shape_hint(key):
+    """The sentence for a parameter of xor_parameters with a wrong shape."""
+    return f"{key} must be {XOR_SHAPES[key]}"
 
 
 def check_xor_parameters(xor_parameters):
@@ -136,16 +205,16 @@ def check_xor_parameters(xor_parameters):
     if not isinstance(params, dict):
         report.expect("type", False, type(params).__name__, "return a dict with keys W1, b1, W2, b2")
         report.finish()
-    for key, value in ref.xor_parameters().items():
+    for key, shape in XOR_SHAPES.items():
         try:
             got = np.shape(np.asarray(params.get(key), dtype=float)) if key in params else "missing"
         except (TypeError, ValueError):
             got = type(params.get(key)).__name__
-        report.expect(key, got == value.shape, f"shape {got} expected {value.shape}", f"{key} must be {value.shape}")
+        report.expect(key, got == shape, f"shape {got} expected {shape}", xor_shape_hint(key))
     if report.ok:
         W1, b1, W2, b2 = (np.asarray(params[k], dtype=float) for k in ("W1", "b1", "W2", "b2"))
         out = ref.step(W2 @ ref.step(W1 @ XOR_INPUTS + b1) + b2)
-        _compare(report, "XOR", out, XOR_TARGETS, mistakes=XOR_MISTAKES)
+        _compare(report, "XOR", out, XOR_TARGETS, mistakes=xor_mistakes())
     report.finish()
 
 
@@ -159,6 +228,34 @@ def _random_layer(rng, n_x, n_y):
     return x, W, z - W @ x
 
 
+def bias_broadcast_hint(n_y):
+    """The sentence for a y of shape (n_y, n_y): the mark of a bias of shape (n_y,)."""
+    return (f"b must stay a column ({n_y}, 1): a bias of shape ({n_y},) makes W @ x + b broadcast into a "
+            f"({n_y}, {n_y}) matrix")
+
+
+def _bias_broadcast(report, label, y, n_y):
+    """False, with a line saying why, if y is (n_y, n_y): the mark of a bias of shape (n_y,)."""
+    if n_y > 1 and np.shape(y) == (n_y, n_y):
+        return report.expect(label, False, f"shape {np.shape(y)} expected {(n_y, 1)}", bias_broadcast_hint(n_y))
+    return True
+
+
+def forward_mistakes(x, W, b, activation):
+    """{sentence: y} of the typical mistakes of dense_forward_single that give y the right shape."""
+    z = W @ x + b
+    mistakes = {"z = Wx + b: is b missing?": ref.activation_forward(W @ x, activation),
+                "y = g(z): the activation is missing": z}
+    if activation == "relu":
+        mistakes["relu(z) = max(0, z): the negative entries must become 0"] = np.abs(z)
+    return mistakes
+
+
+def cache_z_mistakes(y):
+    """{sentence: cached z} of the typical mistakes of the z that dense_forward_single caches, for the right y."""
+    return {"the cache must hold z (before the activation), not y": y}
+
+
 def check_dense_forward_single(dense_forward_single):
     rng = fresh_rng()
     report = Report("dense_forward_single")
@@ -170,14 +267,12 @@ def check_dense_forward_single(dense_forward_single):
                                             names), ["y", "cache"])
             y_ref, (z_ref, *_rest) = ref.dense_forward_single(x, W, b, activation)
             if _bias_broadcast(report, f"y {activation}", y, W.shape[0]):
-                _compare(report, f"y {activation}", y, y_ref,
-                         mistakes={"z = Wx + b: is b missing?": ref.activation_forward(W @ x, activation),
-                                   "y = g(z): the activation is missing": z_ref})
+                _compare(report, f"y {activation}", y, y_ref, mistakes=forward_mistakes(x, W, b, activation))
             if not isinstance(cache, (tuple, list)) or len(cache) != 4:
                 report.expect("cache", False, f"is a {type(cache).__name__}", "the cache must be (z, x, W, b)")
                 report.finish()
             z, cx, cW, cb = cache
-            _compare(report, f"cache z {activation}", z, z_ref, mistakes={"the cache must hold z, not y": y_ref})
+            _compare(report, f"cache z {activation}", z, z_ref, mistakes=cache_z_mistakes(y_ref))
             for label, got, want in (("x", cx, x), ("W", cW, W), ("b", cb, b)):
                 _compare(report, f"cache {label}", got, want)
         with quiet():
@@ -185,8 +280,8 @@ def check_dense_forward_single(dense_forward_single):
     report.finish()
 
 
-def _wrong_backward(dy, cache, activation, loops):
-    """{label: {sentence: value}} for the typical mistakes, computed with the reference's activations."""
+def backward_mistakes(dy, cache, activation, loops):
+    """{"dx"|"dW"|"db": {sentence: value}} of the typical mistakes of a backward pass (loops: of the loop form)."""
     z, x, W, _ = cache
     y = ref.activation_forward(z, activation)
     wrong_dz = {"g'(z) was skipped: dz = dy ⊙ g'(z), not dy": dy,
@@ -217,7 +312,7 @@ def _check_backward(name, fn, reference):
             got = unpack(report, call(report, fn, (dy.copy(), tuple(c.copy() for c in cache), activation), names),
                          ["dx", "dW", "db"])
             want = reference(dy, cache, activation)
-            mistakes = _wrong_backward(dy, cache, activation, loops=name.endswith("loops"))
+            mistakes = backward_mistakes(dy, cache, activation, loops=name.endswith("loops"))
             for label, value, expected in zip(("dx", "dW", "db"), got, want):
                 _compare(report, f"{label} {activation}", value, expected, mistakes=mistakes[label])
         with quiet():

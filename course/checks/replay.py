@@ -102,9 +102,11 @@ def _run_call(report, fn, step):
         report.add(outcome)
 
 
-def run(exercise, fn):
-    """Run the stored visible check of `exercise` on the student's fn; prints the table or raises CheckFailed."""
-    _, script = stored.script(exercise)
+def run(exercise, fn, script=None):
+    """Run the stored visible check of `exercise` on the student's fn; prints the table or raises CheckFailed.
+    A check written by hand may pass `script`, a copy of the stored one with some expected values replaced."""
+    if script is None:
+        _, script = stored.script(exercise)
     report = Report(exercise)
     if not script["steps"]:
         raise ValueError(f"{exercise} has no stored steps: its check is written by hand in course/checks/")

@@ -1,13 +1,16 @@
 """Plots of assignment 01 "One example at a time".
 
-Every function draws what it is given: the student's own activation functions, parameters and measurements.
-None of them computes an answer to an exercise (the only function drawn here by itself is NumPy's np.tanh).
+Every function draws what it is given: the student's own activation functions, parameters and measurements,
+and stored values (course/checks/stored/). None of them computes an answer to an exercise (the only function
+drawn here by itself is NumPy's np.tanh).
 """
 
 from __future__ import annotations
 
 import matplotlib.pyplot as plt
 import numpy as np
+
+from ..checks import stored
 
 __all__ = ["plot_activations", "plot_loops_vs_matrix", "plot_perceptron", "plot_sweep", "plot_xor"]
 
@@ -75,27 +78,28 @@ def plot_sweep(values, curves, xlabel, title=None):
 
 
 def plot_activations(sigmoid, sigmoid_derivative, relu, relu_derivative, tanh_derivative):
-    """Each activation g (solid) with your g' (dashed) and the slope of g measured numerically (dots).
+    """Each activation g (solid, your function) with your g' (dashed) and the slope of g measured numerically (dots).
 
-    If your derivative is right, the dots sit on the dashed line. tanh itself is NumPy's np.tanh; the linear
-    activation g(z) = z has slope 1 everywhere.
+    The dots are stored values (course/checks/stored/), measured on the instructor's side as (g(z+h) - g(z-h))/2h
+    on the right g: if your g and your derivative are right, the dots sit on the dashed line. tanh itself is
+    NumPy's np.tanh; the linear activation g(z) = z has slope 1 everywhere.
     """
     z = np.linspace(-4.0, 4.0, 401)
     column = z.reshape(-1, 1)
+    dots = stored.values("tanh_derivative")["plot_activations"]
     panels = [
-        ("sigmoid  σ(z)", sigmoid, sigmoid_derivative),
-        ("tanh(z)", np.tanh, tanh_derivative),
-        ("ReLU  max(0, z)", relu, relu_derivative),
-        ("linear  z", lambda v: v, lambda v: np.ones_like(v)),
+        ("sigmoid  σ(z)", sigmoid, sigmoid_derivative, "sigmoid"),
+        ("tanh(z)", np.tanh, tanh_derivative, "tanh"),
+        ("ReLU  max(0, z)", relu, relu_derivative, "relu"),
+        ("linear  z", lambda v: v, lambda v: np.ones_like(v), "linear"),
     ]
     fig, axes = plt.subplots(1, 4, figsize=(15, 3.4))
-    for ax, (name, g, g_prime) in zip(axes, panels):
+    for ax, (name, g, g_prime, key) in zip(axes, panels):
         values = np.asarray(g(column.copy()), dtype=float).reshape(-1)
         slopes = np.asarray(g_prime(column.copy()), dtype=float).reshape(-1)
-        measured = np.gradient(values, z)
         ax.plot(z, values, lw=2.5, label="g(z)")
         ax.plot(z, slopes, "--", lw=2, label="your g'(z)")
-        ax.plot(z[5::25], measured[5::25], "o", ms=4, color="black", label="measured slope")
+        ax.plot(dots["z"], dots[key], "o", ms=4, color="black", label="measured slope")
         ax.axhline(0, color="gray", lw=0.5)
         ax.axvline(0, color="gray", lw=0.5)
         ax.set(title=name, xlabel="z")
