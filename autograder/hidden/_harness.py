@@ -6,6 +6,8 @@ import contextlib
 
 import numpy as np
 
+from course.checks.report import Report
+
 from .. import reference
 from ..exercises import BY_NAME, EXERCISES
 
@@ -14,6 +16,20 @@ from ..exercises import BY_NAME, EXERCISES
 # one checked are supplied: in grading, the grader answers for them from its own process while the student's
 # code runs, and it must never answer for an exercise that is still to be graded.
 _ALL_BUILDING_BLOCKS = tuple(e.name for e in EXERCISES if e.building_block)
+
+
+@contextlib.contextmanager
+def checking(exercise, fn):
+    """The skeleton of every hidden check: `with checking("softmax", softmax) as (report, rng):`.
+
+    report is the exercise's Report; rng draws fresh inputs (seeded from the operating system); while the block
+    runs, the earlier exercises fn may call are the reference's (`isolated`); at its end the report's table is
+    printed, or CheckFailed raised.
+    """
+    report = Report(exercise)
+    with isolated(fn):
+        yield report, fresh_rng()
+    report.finish()
 
 
 def fresh_rng():

@@ -20,10 +20,9 @@ import time
 import numpy as np
 
 from course.checks.calling import call, number, quiet, unpack
-from course.checks.report import Report
 
 from .. import reference as ref
-from ._harness import distinct_dims, fresh_rng, isolated
+from ._harness import checking, distinct_dims
 
 __all__ = ["check_accuracy", "check_one_hot", "check_predict", "check_train"]
 
@@ -76,14 +75,11 @@ def _one_hot_case(report, one_hot, labels, k, label, expected):
 
 
 def check_one_hot(one_hot):
-    rng = fresh_rng()
-    report = Report("one_hot")
-    with isolated(one_hot):
+    with checking('one_hot', one_hot) as (report, rng):
         for dtype in (np.int64, np.uint8, np.int32):
             m, k = distinct_dims(rng, 2, 3, 12)
             labels = rng.integers(0, max(k - 1, 1), size=m).astype(dtype)  # the last class never occurs
             _one_hot_case(report, one_hot, labels, k, f"{np.dtype(dtype).name} ({k}, {m})", ref.one_hot(labels, k))
-    report.finish()
 
 
 # --------------------------------------------------------------------------------------------------------
@@ -154,10 +150,8 @@ def _distinguishing_classifier(rng, depth, tries=100):
 
 
 def check_predict(predict):
-    rng = fresh_rng()
-    report = Report("predict")
     names = ["X", "parameters"]
-    with isolated(predict):
+    with checking('predict', predict) as (report, rng):
         for depth in (1, 2, 3):
             parameters, X = _distinguishing_classifier(rng, depth)
             want = ref.predict(X, parameters)
@@ -167,7 +161,6 @@ def check_predict(predict):
             if got is None:
                 continue
             report.compare(label, got, want, mistakes=predict_mistakes(X, parameters))
-    report.finish()
 
 
 # --------------------------------------------------------------------------------------------------------
@@ -185,9 +178,7 @@ def accuracy_mistakes(want, m):
 
 
 def check_accuracy(accuracy):
-    rng = fresh_rng()
-    report = Report("accuracy")
-    with isolated(accuracy):
+    with checking('accuracy', accuracy) as (report, rng):
         for share, as_float in ((0.7, False), (0.3, True), (0.9, False)):
             m, k = int(rng.integers(20, 60)), int(rng.integers(3, 11))
             labels = rng.integers(0, k, size=m)
@@ -200,7 +191,6 @@ def check_accuracy(accuracy):
             got = number(report, label, out, ACCURACY_NUMBER)
             if got is not None:
                 report.compare(label, got, want, mistakes=accuracy_mistakes(want, m))
-    report.finish()
 
 
 # --------------------------------------------------------------------------------------------------------
@@ -274,10 +264,8 @@ def _copies(args):
 
 
 def check_train(train):
-    rng = fresh_rng()
-    report = Report("train")
     names = ["X", "Y", "layer_dims", "learning_rate", "num_epochs", "batch_size", "seed"]
-    with isolated(train):
+    with checking('train', train) as (report, rng):
         # One batch holding all m examples: no shuffle can change anything.
         n0, n1, k, m = distinct_dims(rng, 4, 2, 9)
         m += 8
@@ -336,4 +324,3 @@ def check_train(train):
             report.expect("digits", share >= DIGITS_REQUIRED,
                           f"test accuracy {share:.1%} after {DIGITS_EPOCHS} epochs ({steps} steps, {seconds:.1f} s)",
                           f"a correct train reaches about 95% here; {DIGITS_REQUIRED:.0%} is required")
-    report.finish()

@@ -18,10 +18,10 @@ import numpy as np
 
 from course.checks.calling import call, unpack
 from course.checks.deep_network import expect_keys, expected_keys, init_quality, init_seeds
-from course.checks.report import Outcome, Report, compare
+from course.checks.report import Outcome, compare
 
 from .. import reference as ref
-from ._harness import distinct_dims, fresh_rng, isolated
+from ._harness import checking, distinct_dims
 
 __all__ = [
     "check_compute_cost",
@@ -145,9 +145,7 @@ def init_targets(dims):
 
 
 def check_initialize_parameters(initialize_parameters):
-    rng = fresh_rng()
-    report = Report("initialize_parameters")
-    with isolated(initialize_parameters):
+    with checking('initialize_parameters', initialize_parameters) as (report, rng):
         small = distinct_dims(rng, 2, 2, 7)
         wide = [int(rng.integers(256, 513)), int(rng.integers(100, 200)), small[0], small[1]]
         for dims in (wide, distinct_dims(rng, 5, 2, 9), distinct_dims(rng, 2, 2, 9)):
@@ -156,7 +154,6 @@ def check_initialize_parameters(initialize_parameters):
             init_quality(report, params, init_targets(dims), label=str(dims))
         if report.ok:
             init_seeds(report, initialize_parameters, distinct_dims(rng, 4, 2, 9))
-    report.finish()
 
 
 # --------------------------------------------------------------------------------------------------------
@@ -198,9 +195,7 @@ def softmax_big(report, fn, Z, expected, label):
 
 
 def check_softmax(softmax):
-    rng = fresh_rng()
-    report = Report("softmax")
-    with isolated(softmax):
+    with checking('softmax', softmax) as (report, rng):
         k, m = distinct_dims(rng, 2, 2, 8)
         for shape in [(k, m), (m, k), (k, 1)]:
             Z = 3.0 * rng.standard_normal(shape)
@@ -211,7 +206,6 @@ def check_softmax(softmax):
         shift = float(rng.uniform(800.0, 3000.0))
         softmax_big(report, softmax, Z + shift, ref.softmax(Z), f"Z + {shift:.0f}")
         softmax_big(report, softmax, Z - shift, ref.softmax(Z), f"Z - {shift:.0f}")
-    report.finish()
 
 
 # --------------------------------------------------------------------------------------------------------
@@ -312,10 +306,8 @@ def _compare_caches(report, label, caches, expected, hidden, output):
 
 
 def check_model_forward(model_forward):
-    rng = fresh_rng()
-    report = Report("model_forward")
     names = ["X", "parameters", "hidden_activation", "output_activation"]
-    with isolated(model_forward):
+    with checking('model_forward', model_forward) as (report, rng):
         combos = list(itertools.product(HIDDEN, OUTPUTS)) + [(None, None)]
         for i, (hidden, output) in enumerate(combos):
             depth = 1 + i % 4 if hidden else 3
@@ -328,7 +320,6 @@ def check_model_forward(model_forward):
             report.compare(f"{label} AL", AL, AL_ref, mistakes=forward_mistakes(X, params, hidden, output),
                            **FORWARD_TOL)
             _compare_caches(report, label, caches, caches_ref, hidden, output)
-    report.finish()
 
 
 # --------------------------------------------------------------------------------------------------------
@@ -352,16 +343,13 @@ def compute_cost_mistakes(AL, Y):
 
 
 def check_compute_cost(compute_cost):
-    rng = fresh_rng()
-    report = Report("compute_cost")
-    with isolated(compute_cost):
+    with checking('compute_cost', compute_cost) as (report, rng):
         for m in distinct_dims(rng, 3, 2, 12):
             AL, Y = _binary_case(rng, m)
             value = cost_number(report, f"J m={m}", call(report, compute_cost, (AL, Y), ["AL", "Y"]), m=m)
             if value is None:
                 continue
             report.compare(f"J m={m}", value, ref.compute_cost(AL, Y), m=m, mistakes=compute_cost_mistakes(AL, Y))
-    report.finish()
 
 
 def cost_gradient_mistakes(AL, Y):
@@ -373,16 +361,13 @@ def cost_gradient_mistakes(AL, Y):
 
 
 def check_cost_gradient(cost_gradient):
-    rng = fresh_rng()
-    report = Report("cost_gradient")
-    with isolated(cost_gradient):
+    with checking('cost_gradient', cost_gradient) as (report, rng):
         m, k = distinct_dims(rng, 2, 2, 9)
         for shape in [(1, m), (k, m)]:
             AL, Y = _binary_case(rng, shape[1], shape[0])
             out = call(report, cost_gradient, (AL, Y), ["AL", "Y"])
             report.compare(f"dAL {shape}", out, ref.cost_gradient(AL, Y), m=shape[1],
                            mistakes=cost_gradient_mistakes(AL, Y))
-    report.finish()
 
 
 def mse_cost_mistakes(AL, Y):
@@ -397,9 +382,7 @@ def mse_cost_mistakes(AL, Y):
 
 
 def check_mse_cost(mse_cost):
-    rng = fresh_rng()
-    report = Report("mse_cost")
-    with isolated(mse_cost):
+    with checking('mse_cost', mse_cost) as (report, rng):
         # k >= 3: with k = 2 outputs, np.mean((AL - Y)**2) happens to equal the right cost.
         for k, m in [distinct_dims(rng, 2, 3, 9), (1, distinct_dims(rng, 1, 3, 9)[0])]:
             AL, Y = rng.standard_normal((k, m)), rng.standard_normal((k, m))
@@ -407,7 +390,6 @@ def check_mse_cost(mse_cost):
             if value is None:
                 continue
             report.compare(f"J ({k}, {m})", value, ref.mse_cost(AL, Y), m=m, mistakes=mse_cost_mistakes(AL, Y))
-    report.finish()
 
 
 def mse_gradient_mistakes(AL, Y):
@@ -416,15 +398,12 @@ def mse_gradient_mistakes(AL, Y):
 
 
 def check_mse_gradient(mse_gradient):
-    rng = fresh_rng()
-    report = Report("mse_gradient")
-    with isolated(mse_gradient):
+    with checking('mse_gradient', mse_gradient) as (report, rng):
         k, m = distinct_dims(rng, 2, 2, 9)
         for shape in [(k, m), (1, m)]:
             AL, Y = rng.standard_normal(shape), rng.standard_normal(shape)
             out = call(report, mse_gradient, (AL, Y), ["AL", "Y"])
             report.compare(f"dAL {shape}", out, ref.mse_gradient(AL, Y), m=m, mistakes=mse_gradient_mistakes(AL, Y))
-    report.finish()
 
 
 def cross_entropy_mistakes(AL, Y):
@@ -439,9 +418,7 @@ def cross_entropy_mistakes(AL, Y):
 
 
 def check_softmax_cross_entropy(softmax_cross_entropy):
-    rng = fresh_rng()
-    report = Report("softmax_cross_entropy")
-    with isolated(softmax_cross_entropy):
+    with checking('softmax_cross_entropy', softmax_cross_entropy) as (report, rng):
         for k, m in [distinct_dims(rng, 2, 2, 9), distinct_dims(rng, 2, 2, 9)]:
             AL = ref.softmax(2.0 * rng.standard_normal((k, m)))
             Y = _targets(rng, "softmax", (k, m))
@@ -451,7 +428,6 @@ def check_softmax_cross_entropy(softmax_cross_entropy):
                 continue
             report.compare(f"J ({k}, {m})", value, ref.softmax_cross_entropy(AL, Y), m=m,
                            mistakes=cross_entropy_mistakes(AL, Y))
-    report.finish()
 
 
 # --------------------------------------------------------------------------------------------------------
@@ -513,10 +489,8 @@ def backward_shape_hints(caches):
 
 
 def check_model_backward(model_backward):
-    rng = fresh_rng()
-    report = Report("model_backward")
     names = ["AL", "Y", "caches", "hidden_activation", "output_activation"]
-    with isolated(model_backward):
+    with checking('model_backward', model_backward) as (report, rng):
         # No case saturates the sigmoid (AL exactly 1.0): the lesson's route dA[L] -> dZ[L] is correct maths and
         # gives nan there, so it is taught in the notebook, not graded.
         combos = [(h, o, 0.0) for h, o in itertools.product(HIDDEN, OUTPUTS)]
@@ -543,7 +517,6 @@ def check_model_backward(model_backward):
                 (key, grads[key], want[key], dict(BACKWARD_TOL, m=m, mistakes={s: v[key] for s, v in wrong.items()},
                                                   shape_hints=hints[key]))
                 for key in keys])
-    report.finish()
 
 
 # --------------------------------------------------------------------------------------------------------
@@ -567,10 +540,8 @@ def update_compare(report, label, new, params, grads, lr, expected):
 
 
 def check_update_parameters(update_parameters):
-    rng = fresh_rng()
-    report = Report("update_parameters")
     names = ["parameters", "grads", "learning_rate"]
-    with isolated(update_parameters):
+    with checking('update_parameters', update_parameters) as (report, rng):
         for depth in (1, 3):
             params, _ = _network(rng, depth)
             grads = {f"d{k}": rng.standard_normal(v.shape) for k, v in params.items()}
@@ -578,7 +549,6 @@ def check_update_parameters(update_parameters):
             new = call(report, update_parameters, (params, grads, lr), names)
             update_compare(report, f"L={depth} α={lr:.3g}", new, params, grads, lr,
                            ref.update_parameters(params, grads, lr))
-    report.finish()
 
 
 # --------------------------------------------------------------------------------------------------------
@@ -624,10 +594,8 @@ def tied_mistakes(X, Y, W, b1, b2, hidden):
 
 
 def check_tied_weights_backward(tied_weights_backward):
-    rng = fresh_rng()
-    report = Report("tied_weights_backward")
     names = ["X", "Y", "W", "b1", "b2", "hidden_activation"]
-    with isolated(tied_weights_backward):
+    with checking('tied_weights_backward', tied_weights_backward) as (report, rng):
         for hidden in HIDDEN:
             n, m = distinct_dims(rng, 2, 2, 8)
             W = 1.3 * rng.standard_normal((n, n)) / np.sqrt(n)
@@ -642,4 +610,3 @@ def check_tied_weights_backward(tied_weights_backward):
             wrong = tied_mistakes(X, Y, W, b1, b2, hidden)
             compare_group(report, label, [(key, grads[key], want[key], dict(BACKWARD_TOL, m=m, mistakes=wrong[key]))
                                           for key in ("dW", "db1", "db2")])
-    report.finish()

@@ -22,10 +22,9 @@ import contextlib
 import numpy as np
 
 from course.checks.calling import call, number, quiet
-from course.checks.report import Report
 
 from .. import reference as ref
-from ._harness import distinct_dims, fresh_rng, isolated
+from ._harness import checking, distinct_dims, fresh_rng
 
 __all__ = [
     "check_gradient_check",
@@ -271,11 +270,10 @@ NOT_A_NAME = "return a name such as 'dW2', or None"
 # --------------------------------------------------------------------------------------------------------
 
 def check_numerical_gradient(numerical_gradient):
-    rng = fresh_rng()
-    report = Report("numerical_gradient")
+    rng = fresh_rng()  # drawn before the check's calls begin
     names = ["f", "x", "epsilon"]
     a, b, c = distinct_dims(rng, 3, 2, 5)
-    with isolated(numerical_gradient):
+    with checking('numerical_gradient', numerical_gradient) as (report, _):
         for shape in [(a + 2,), (a, b), (c, a, b)]:
             x = rng.uniform(-2, 2, size=shape)
             w, s, u = rng.standard_normal(shape), rng.uniform(0.5, 2, size=shape), rng.standard_normal(shape) / 3
@@ -300,7 +298,6 @@ def check_numerical_gradient(numerical_gradient):
         mistakes = numerical_gradient_mistakes(steep, x)
         out = call(report, numerical_gradient, (steep, x.copy()), names[:2])
         report.compare(f"steep e^{{{k:g}x}}", out, np.exp(k * x), mistakes=mistakes)
-    report.finish()
 
 
 # --------------------------------------------------------------------------------------------------------
@@ -308,8 +305,7 @@ def check_numerical_gradient(numerical_gradient):
 # --------------------------------------------------------------------------------------------------------
 
 def check_relative_error(relative_error):
-    rng = fresh_rng()
-    report = Report("relative_error")
+    rng = fresh_rng()  # drawn before the check's calls begin
     names = ["a", "b"]
     a_dim, b_dim, c_dim = distinct_dims(rng, 3, 2, 6)
     cases = []
@@ -320,7 +316,7 @@ def check_relative_error(relative_error):
     x = rng.standard_normal((b_dim, c_dim))
     cases += [("b = 0", x, np.zeros_like(x)), ("b = -a", x, -x), ("a = b", x, x.copy())]
     hint = "return one number, e.g. float(...)"
-    with isolated(relative_error):
+    with checking('relative_error', relative_error) as (report, _):
         for label, a, b in cases:
             got = number(report, label, call(report, relative_error, (a.copy(), b.copy()), names), hint)
             if got is not None:
@@ -330,7 +326,6 @@ def check_relative_error(relative_error):
         got = number(report, "both zero", call(report, relative_error, (zero, zero.copy()), names), hint)
         if got is not None:
             report.expect("both zero", got == 0.0, f"returned {got}, expected 0.0", BOTH_ZERO)
-    report.finish()
 
 
 # --------------------------------------------------------------------------------------------------------
@@ -367,10 +362,8 @@ def _errors(backward, parameters, X, Y, hidden, output, numeric):
 
 
 def check_gradient_check(gradient_check):
-    rng = fresh_rng()
-    report = Report("gradient_check")
     names = ["parameters", "X", "Y", "hidden_activation", "output_activation", "epsilon"]
-    with isolated(gradient_check):
+    with checking('gradient_check', gradient_check) as (report, rng):
         for hidden, output in PAIRS:
             parameters, X, Y = _fixture(rng, hidden, output)
             default = (hidden, output) == ("relu", "sigmoid")
@@ -416,7 +409,6 @@ def check_gradient_check(gradient_check):
         if value is not None:
             report.compare(f"epsilon={eps:g}", value, expected, rtol=1e-2, atol=0,
                            mistakes={EPSILON_IGNORED: value} if value < expected / 100 else None)
-    report.finish()
 
 
 def _planted_backward(bug, layer):
@@ -468,8 +460,7 @@ def _clear(errors):
 
 
 def check_locate_gradient_bug(locate_gradient_bug):
-    rng = fresh_rng()
-    report = Report("locate_gradient_bug")
+    rng = fresh_rng()  # drawn before the check's calls begin
     names = ["backward", "parameters", "X", "Y", "hidden_activation", "output_activation"]
     trials = []
     with quiet():
@@ -506,7 +497,7 @@ def check_locate_gradient_bug(locate_gradient_bug):
                 (f"{first} × 1.5 and {later} × 10", scaled(_BACKWARD, {first: 1.5, later: 10.0}), later)]:
             trials.append((f"{hidden}/{output} {label}", backward, parameters, X, Y, hidden, output, expected))
 
-    with isolated(locate_gradient_bug):
+    with checking('locate_gradient_bug', locate_gradient_bug) as (report, _):
         for label, backward, parameters, X, Y, hidden, output, expected in trials:
             with planted(locate_gradient_bug, "model_backward", _BACKWARD):
                 answer = call(report, locate_gradient_bug, (backward, parameters, X, Y, hidden, output), names)
@@ -515,5 +506,4 @@ def check_locate_gradient_bug(locate_gradient_bug):
                 continue
             report.expect(label, answer == expected, f"returned {answer!r}, expected {expected!r}",
                           locate_hint(answer, expected))
-    report.finish()
 

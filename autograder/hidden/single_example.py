@@ -17,7 +17,7 @@ from course.checks.calling import call, expect_value_error, quiet, unpack
 from course.checks.report import Report
 
 from .. import reference as ref
-from ._harness import away_from_zero, distinct_dims, fresh_rng, isolated
+from ._harness import away_from_zero, checking, distinct_dims, fresh_rng
 
 __all__ = [
     "check_dense_backward_loops",
@@ -48,17 +48,14 @@ def _compare(report, name, actual, expected, **kwargs):
 
 def _elementwise(name, fn, reference, wrong):
     """fn against reference on a column, a matrix and a (1, 1) array with distinct sizes and both signs."""
-    rng = fresh_rng()
-    report = Report(name)
-    rows, cols = distinct_dims(rng, 2, 3, 7)
-    with isolated(fn):
+    with checking(name, fn) as (report, rng):
+        rows, cols = distinct_dims(rng, 2, 3, 7)
         for shape in [(rows, 1), (rows, cols), (1, 1)]:
             z = away_from_zero(rng, shape, margin=0.05) * 3
             if shape != (1, 1):  # always a 0 (relu'(0) = 0), a positive and a negative entry
                 z.flat[0], z.flat[1], z.flat[-1] = 0.0, abs(z.flat[1]), -abs(z.flat[-1])
             out = call(report, fn, (z.copy(),), ["z"])
             _compare(report, f"{name} {shape}", out, reference(z), mistakes=wrong(z))
-    report.finish()
 
 
 def sigmoid_mistakes(z):
@@ -156,11 +153,10 @@ def neuron_y_mistakes(z, b, activation):
 
 
 def check_neuron_forward(neuron_forward):
-    rng = fresh_rng()
-    report = Report("neuron_forward")
+    rng = fresh_rng()  # drawn before the check's calls begin
     names = ["w", "b", "x", "activation"]
     sizes = distinct_dims(rng, len(ACTIVATIONS), 2, 9)
-    with isolated(neuron_forward):
+    with checking('neuron_forward', neuron_forward) as (report, _):
         for activation, n in zip(ACTIVATIONS, sizes):
             w, x = rng.standard_normal((n, 1)), rng.standard_normal((n, 1))
             b = float(rng.uniform(0.5, 1.5) * rng.choice([-1.0, 1.0]))
@@ -173,7 +169,6 @@ def check_neuron_forward(neuron_forward):
                 _compare(report, f"y {activation}", y, y_ref, mistakes=neuron_y_mistakes(z_ref, b, activation))
         with quiet():
             expect_value_error(report, neuron_forward, (w, b, x, "gelu"), names, "gelu")
-    report.finish()
 
 
 # XOR: the four inputs (one column each), the targets, and what typical wrong parameters compute instead.
@@ -257,10 +252,8 @@ def cache_z_mistakes(y):
 
 
 def check_dense_forward_single(dense_forward_single):
-    rng = fresh_rng()
-    report = Report("dense_forward_single")
     names = ["x", "W", "b", "activation"]
-    with isolated(dense_forward_single):
+    with checking('dense_forward_single', dense_forward_single) as (report, rng):
         for activation in ACTIVATIONS:
             x, W, b = _random_layer(rng, *distinct_dims(rng, 2, 2, 7))
             y, cache = unpack(report, call(report, dense_forward_single, (x.copy(), W.copy(), b.copy(), activation),
@@ -277,7 +270,6 @@ def check_dense_forward_single(dense_forward_single):
                 _compare(report, f"cache {label}", got, want)
         with quiet():
             expect_value_error(report, dense_forward_single, (x, W, b, "elu"), names, "elu")
-    report.finish()
 
 
 def backward_mistakes(dy, cache, activation, loops):
@@ -300,10 +292,8 @@ def backward_mistakes(dy, cache, activation, loops):
 
 
 def _check_backward(name, fn, reference):
-    rng = fresh_rng()
-    report = Report(name)
     names = ["dy", "cache", "activation"]
-    with isolated(fn):
+    with checking(name, fn) as (report, rng):
         for activation in ACTIVATIONS:
             n_x, n_y = distinct_dims(rng, 2, 2, 7)
             x, W, b = _random_layer(rng, n_x, n_y)
@@ -317,7 +307,6 @@ def _check_backward(name, fn, reference):
                 _compare(report, f"{label} {activation}", value, expected, mistakes=mistakes[label])
         with quiet():
             expect_value_error(report, fn, (dy, cache, "softplus"), names, "softplus")
-    report.finish()
 
 
 def check_dense_backward_loops(dense_backward_loops):

@@ -14,7 +14,7 @@ from course.checks.calling import call, expect_value_error, unpack
 from course.checks.report import Report
 
 from .. import reference as ref
-from ._harness import distinct_dims, fresh_rng, isolated
+from ._harness import checking, distinct_dims
 
 __all__ = [
     "check_layer_backward",
@@ -85,11 +85,9 @@ def cache_z_mistakes(Z, b, activation, rows):
 
 
 def _check_forward(name, fn, reference, rows):
-    rng = fresh_rng()
-    report = Report(name)
     input_name = "X" if rows else "A_prev"
     arg_names = [input_name, "W", "b", "activation"]
-    with isolated(fn):
+    with checking(name, fn) as (report, rng):
         for case, (activation, n_prev, n_l, m) in enumerate(_cases(rng)):
             A_prev, W, b, Z, _ = _layer(rng, n_prev, n_l, m, rows)
             label = f"{activation} m={m}"
@@ -110,7 +108,6 @@ def _check_forward(name, fn, reference, rows):
                 if case == 0 or not scratch.ok:
                     report.add(scratch.outcomes[0])
         expect_value_error(report, fn, (A_prev, W, b, "swish"), arg_names, "swish")
-    report.finish()
 
 
 def check_layer_forward(layer_forward):
@@ -186,10 +183,8 @@ def backward_shape_hints(A_prev, W, rows):
 
 
 def _check_backward(name, fn, reference, rows, per_example=False):
-    rng = fresh_rng()
-    report = Report(name)
     names = ("dX", "dW", "db") if rows else ("dA_prev", "dW", "db")
-    with isolated(fn):
+    with checking(name, fn) as (report, rng):
         for activation, n_prev, n_l, m in _cases(rng):
             A_prev, W, b, Z, dA = _layer(rng, n_prev, n_l, m, rows)
             cache = (Z, A_prev, W, b)
@@ -203,7 +198,6 @@ def _check_backward(name, fn, reference, rows, per_example=False):
                                   shape_hints=hints[output] if m > 1 else None, mistakes=wrong[k], m=m,
                                   rtol=RTOL, atol=_atol(want[k]))
         expect_value_error(report, fn, (dA, cache, "gelu"), ["dA", "cache", "activation"], "gelu")
-    report.finish()
 
 
 def check_layer_backward(layer_backward):
