@@ -125,3 +125,20 @@ def test_the_readme_curriculum_is_the_registry():
 
     assert update_curriculum(REPO / "README.md", check=True) == [], \
         "README.md's curriculum table differs from autograder/exercises.py: run `python -m autograder release`"
+
+
+def test_every_registered_exercise_is_in_every_place():
+    """The four places of an exercise (docs/authoring.md): the registry, the reference, its checks (the hidden
+    check and the visible check's stored script), its notebook cells. A missing one fails here."""
+    from autograder import visible
+    from autograder.exercises import ASSIGNMENTS as REGISTERED
+    from autograder.exercises import EXERCISES
+    from course.checks import stored
+
+    scripts = stored.exercises()
+    for e in EXERCISES:
+        assert callable(getattr(autograder.reference, e.name, None)), f"autograder.reference.{e.name} is missing"
+        assert callable(getattr(autograder.hidden, f"check_{e.name}", None)), f"hidden check_{e.name} is missing"
+        assert e.name in scripts, f"no stored visible check for {e.name}: run `python -m autograder release`"
+        assert callable(getattr(course.checks, f"check_{e.name}", None))
+    assert [a.folder for a in REGISTERED] == visible.assignments(), "an assignment has no autograder/visible module"
