@@ -98,6 +98,7 @@ def test_the_introspection_finds_the_course_package():
     assert len(found) > 20
 
 
+@pytest.mark.slow  # every candidate against every exercise: about a minute in all
 @pytest.mark.parametrize("exercise", _exercises())
 def test_a_submission_made_of_course_code_fails_the_hidden_check(exercise, capsys):
     passed = []
@@ -169,6 +170,7 @@ def _answers(candidate, args, answers):
     return False
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("exercise", [e for e in _exercises() if stored.script(e)[1]["steps"]])
 def test_no_course_function_returns_the_reference_answer(exercise):
     leaks = {label for label, candidate in course_callables().items()
