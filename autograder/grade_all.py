@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import importlib.util
 import json
 import logging
 import os
@@ -141,6 +142,9 @@ def prepare_gradebook(course_dir, db_url, assignment):
     """Make sure the gradebook at db_url knows the assignment and its cells, as `nbgrader autograde` needs: a new
     gradebook (a fresh PostgreSQL database, say) gets them from `nbgrader generate_assignment` into a scratch
     folder, so release/ is left alone. Creates the gradebook's tables before the workers start."""
+    if db_url.startswith("postgresql://") and importlib.util.find_spec("psycopg") is None:
+        raise GradeAllError(f"{_safe(db_url)}: SQLAlchemy reads postgresql:// as the psycopg 3 driver, which is not "
+                            "installed; write postgresql+psycopg2://... (psycopg2 is in requirements.txt)")
     def known():
         with Gradebook(db_url) as gb:
             try:
@@ -273,6 +277,15 @@ class Cluster:
                                         f"{self.scheduler}`") from error
                 time.sleep(2.0)
 
+    def slots(self):
+        """How many chunks can run at once: --jobs on a local cluster, the workers' threads on a scheduler."""
+        if self.scheduler is None:
+            return self.jobs
+        try:
+            return max(1, sum(self.client().nthreads().values()))
+        except Exception:  # noqa: BLE001 - a lost scheduler is handled by the caller
+            return 1
+
     def workers(self):
         """The number of workers the scheduler has now (0 if it cannot be asked)."""
         try:
@@ -302,10 +315,10 @@ def _run_tasks(cluster, course_dir, assignment, todo, everyone, db_url, record, 
     remaining, alone = list(todo), set()
     lost_since = None
     while remaining:
-        chunks = [[s] for s in remaining if s in alone] + chunks_of([s for s in remaining if s not in alone],
-                                                                    cluster.jobs)
         try:
             client = cluster.client()
+            chunks = [[s] for s in remaining if s in alone] + chunks_of([s for s in remaining if s not in alone],
+                                                                        cluster.slots())
             pending = {client.submit(grade_chunk, str(course_dir), assignment, chunk, everyone, db_url,
                                      pure=False): chunk for chunk in chunks}
             no_worker_since = None
