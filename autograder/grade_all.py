@@ -204,7 +204,7 @@ def grade_chunk(course_dir, assignment, chunk, everyone, db_url=None, patience=P
         for student, print_ in before.items():
             state = _state_path(course_dir, assignment, student)
             state.parent.mkdir(parents=True, exist_ok=True)
-            state.write_text(json.dumps({"fingerprint": print_}))
+            state.write_text(json.dumps({"fingerprint": print_, "nbgrader_runs": attempt + 1}))
     errors = "\n".join(line for line in log.splitlines() if "ERROR" in line or "Error" in line)
     return done.returncode == 0, time.monotonic() - start, errors[-800:]
 

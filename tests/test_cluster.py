@@ -3,6 +3,7 @@ PostgreSQL gradebook. A small class of 01 with broken submissions is graded exac
 middle: a worker killed in a chunk, a worker that never comes back, the scheduler restarted, the database away for
 a few seconds; and a re-run grades only what is missing."""
 
+import json
 import subprocess
 import sys
 import threading
@@ -11,7 +12,7 @@ from collections import Counter
 
 import pytest
 
-from autograder.grade_all import grade_all
+from autograder.grade_all import STATE_FILE, grade_all
 from autograder.notebooks import is_test_cell, read_notebook
 
 from . import broken_corpus
@@ -138,7 +139,7 @@ def test_a_worker_killed_in_a_chunk_and_one_that_never_comes_back(course, postgr
     cluster.wait_for_workers(2)
 
 
-def test_the_scheduler_restarted_in_the_middle(course, postgres, cluster):
+def test_the_scheduler_restarted_in_the_middle(course, postgres, cluster, capfd):
     course_dir, expectations = course
     thread, box = in_background(course_dir=course_dir, assignment=A, force=True, scheduler=cluster.address,
                                 db_url=postgres.url)
@@ -147,6 +148,7 @@ def test_the_scheduler_restarted_in_the_middle(course, postgres, cluster):
     time.sleep(3)
     cluster.start_scheduler()  # the same address; the workers are started again by their service loop
     assert finish(thread, box) == dict.fromkeys(CLASS, "graded")
+    assert "lost the Dask scheduler" in capfd.readouterr().err
     check_gradebook(course_dir, postgres.url, expectations)
     cluster.wait_for_workers(2)
 
@@ -155,11 +157,14 @@ def test_the_database_away_for_a_few_seconds(course, postgres, cluster):
     course_dir, expectations = course
     thread, box = in_background(course_dir=course_dir, assignment=A, force=True, scheduler=cluster.address,
                                 db_url=postgres.url)
-    wait_until(autograde_processes, what="grading")
-    postgres.stop()
-    time.sleep(5)
+    first = wait_until(autograde_processes, what="grading")
+    postgres.stop()  # before nbgrader reaches the gradebook: it fails, and its chunk must be run again
+    wait_until(lambda: not any(map(alive, first)), 120, "nbgrader failing without its database")
+    time.sleep(2)
     postgres.start()
     assert finish(thread, box) == dict.fromkeys(CLASS, "graded")
+    runs = [json.loads((course_dir / "autograded" / s / A / STATE_FILE).read_text())["nbgrader_runs"] for s in CLASS]
+    assert max(runs) > 1, "no chunk was run again: the database was not missed"
     check_gradebook(course_dir, postgres.url, expectations)
     again = grade_all(course_dir, A, scheduler=cluster.address, db_url=postgres.url, progress=False)
     assert [o.status for o in again] == ["skipped"] * len(CLASS), "a re-run grades only what is missing"
