@@ -1,5 +1,6 @@
 """`grade-all` and `grade` say which course directory they use, and stop with a sentence and a non-zero exit when
-they cannot do their job: no nbgrader_config.py, an unknown assignment, no submissions. No kernel is started."""
+they cannot do their job: no nbgrader_config.py, an unknown assignment, no submissions. No kernel is started: the
+first tests call the functions, the command-line ones (slow: a Python start each) run the commands."""
 
 import os
 import shutil
@@ -7,6 +8,9 @@ import subprocess
 import sys
 
 import pytest
+
+from autograder.grade_all import GradeAllError, check_assignment, students_of
+from autograder.notebooks import NotACourseNotebook, course_dir_and_origin
 
 from .conftest import ASSIGNMENTS, REPO
 
@@ -25,6 +29,38 @@ def course(tmp_path):
     return tmp_path
 
 
+def test_the_course_directory_and_how_it_was_found(course, tmp_path_factory, monkeypatch):
+    monkeypatch.delenv("BACKPROP_COURSE_DIR", raising=False)
+    assert course_dir_and_origin(str(course)) == (course.resolve(), "--course-dir")
+    monkeypatch.chdir(course / "source")
+    assert course_dir_and_origin() == (course.resolve(), "found at or above the working directory")
+    elsewhere = tmp_path_factory.mktemp("elsewhere")
+    monkeypatch.chdir(elsewhere)
+    found, origin = course_dir_and_origin()
+    assert found == REPO and origin.startswith("the checkout autograder was installed from")
+    with pytest.raises(NotACourseNotebook, match="no nbgrader_config.py .* pass --course-dir"):
+        course_dir_and_origin(installed=False)
+    with pytest.raises(NotACourseNotebook, match=f"--course-dir: {elsewhere} has no nbgrader_config.py"):
+        course_dir_and_origin(str(elsewhere))
+    monkeypatch.setenv("BACKPROP_COURSE_DIR", str(elsewhere))
+    with pytest.raises(NotACourseNotebook, match="BACKPROP_COURSE_DIR"):
+        course_dir_and_origin()
+
+
+def test_unknown_assignments_and_missing_submissions(course):
+    check_assignment(course, "01_single_example")
+    with pytest.raises(GradeAllError) as unknown:
+        check_assignment(course, "06_transformers")
+    assert all(name in str(unknown.value) for name in ASSIGNMENTS)
+    with pytest.raises(GradeAllError, match="no submissions of 01_single_example"):
+        students_of(course, "01_single_example")
+    (course / "submitted" / "ada" / "01_single_example").mkdir(parents=True)
+    assert students_of(course, "01_single_example") == ["ada"]
+    with pytest.raises(GradeAllError, match="for: ben"):
+        students_of(course, "01_single_example", ["ada", "ben"])
+
+
+@pytest.mark.slow
 def test_grade_all_outside_a_course_directory_does_not_fall_back_to_another_checkout(tmp_path):
     done = cli("grade-all", "01_single_example", cwd=tmp_path)
     assert done.returncode == 2
@@ -33,6 +69,7 @@ def test_grade_all_outside_a_course_directory_does_not_fall_back_to_another_chec
     assert str(REPO) not in done.stdout + done.stderr, "it must not grade in the checkout it was installed from"
 
 
+@pytest.mark.slow
 def test_a_course_dir_without_nbgrader_config_is_an_error_not_a_reason_to_look_elsewhere(tmp_path):
     (tmp_path / "source").mkdir()
     for command in (["grade-all", "01_single_example"], ["grade", "any.ipynb"]):
@@ -41,6 +78,7 @@ def test_a_course_dir_without_nbgrader_config_is_an_error_not_a_reason_to_look_e
         assert f"{tmp_path} has no nbgrader_config.py" in done.stderr, done.stderr
 
 
+@pytest.mark.slow
 def test_grade_all_names_an_unknown_assignment_and_lists_the_known_ones(course):
     done = cli("grade-all", "06_transformers", cwd=course)
     assert done.returncode == 2
@@ -49,6 +87,7 @@ def test_grade_all_names_an_unknown_assignment_and_lists_the_known_ones(course):
     assert all(name in done.stderr for name in ASSIGNMENTS), done.stderr
 
 
+@pytest.mark.slow
 def test_grade_all_without_submissions_says_where_it_looked(course):
     done = cli("grade-all", "01_single_example", cwd=course / "source")  # found from a sub-folder
     assert done.returncode == 2
@@ -60,6 +99,7 @@ def test_grade_all_without_submissions_says_where_it_looked(course):
     assert again.returncode == 2 and "no submissions of 01_single_example" in again.stderr
 
 
+@pytest.mark.slow
 def test_grade_says_which_course_directory_it_uses(course):
     (course / "empty.ipynb").write_text("")
     done = cli("grade", "empty.ipynb", cwd=course)
@@ -69,6 +109,7 @@ def test_grade_says_which_course_directory_it_uses(course):
     assert unknown.returncode == 2
 
 
+@pytest.mark.slow
 def test_grade_falls_back_to_the_installed_checkout_and_says_so(tmp_path):
     (tmp_path / "empty.ipynb").write_text("")
     done = cli("grade", "empty.ipynb", cwd=tmp_path)
