@@ -29,8 +29,12 @@ def expected_total(student, assignment):
     return sum(SCORES.get(student, {}).get(assignment, {}).values())
 
 
-@pytest.fixture
-def course(tmp_path):
+pytestmark = pytest.mark.slow  # creating an nbgrader gradebook takes seconds
+
+
+@pytest.fixture(scope="module")
+def course(tmp_path_factory):
+    tmp_path = tmp_path_factory.mktemp("lms")
     url = f"sqlite:///{tmp_path / 'gradebook.db'}"
     with Gradebook(url) as gb:
         for student, (first, last, email) in NAMES.items():
@@ -51,7 +55,7 @@ def course(tmp_path):
 
 def export(plugin_class, course, **traits):
     folder, url = course
-    out = folder / "grades_for_lms.csv"
+    out = folder / f"{plugin_class.__name__}_{len(traits)}.csv"
     with Gradebook(url) as gb:
         plugin_class(to=str(out), **traits).export(gb)
     with open(out, newline="", encoding="utf-8") as handle:
@@ -89,11 +93,10 @@ def test_moodle_file(course):
     assert len(rows) == 3
 
 
-@pytest.mark.slow
 def test_nbgrader_export_uses_the_plugins(course):
     folder, _ = course
     shutil.copy2(REPO / "nbgrader_config.py", folder / "nbgrader_config.py")
-    shutil.copytree(REPO / "source", folder / "source")
+    shutil.copytree(REPO / "source", folder / "source", dirs_exist_ok=True)
     for name in ("Canvas", "Moodle"):
         done = subprocess.run([sys.executable, "-m", "nbgrader", "export",
                                f"--exporter=autograder.lms_export.{name}ExportPlugin"], cwd=folder,
