@@ -10,14 +10,10 @@ c = get_config()  # noqa: F821 - provided by nbgrader when it loads this file
 
 c.CourseDirectory.course_id = "backprop-course"
 
-# The assignments, in order; nbgrader creates each one in the gradebook the first time it is generated.
-c.CourseDirectory.db_assignments = [
-    {"name": "01_single_example"},
-    {"name": "02_vectorized"},
-    {"name": "03_deep_network"},
-    {"name": "04_gradient_checking"},
-    {"name": "05_application"},
-]
+# The gradebook: SQLite in gradebook.db here by default. Several machines grading one class share a database:
+# c.CourseDirectory.db_url = "postgresql://USER:PASSWORD@HOST/DATABASE"
+# The assignments are the folders of source/; `nbgrader generate_assignment` adds each to the gradebook (and
+# `python -m autograder grade-all` adds it to a new gradebook).
 
 # A cell that runs longer than this (an endless loop, say) is stopped and scored as an error; a notebook gets
 # at most notebook_budget seconds in all, and its kernel at most memory_limit_mb of memory. A kernel that dies

@@ -7,13 +7,14 @@ import json
 import sys
 from pathlib import Path
 
-from .notebooks import NotACourseNotebook, find_course_dir
+from .notebooks import NotACourseNotebook, course_dir_and_origin, find_course_dir
 
 
 def _grade(args):
     from .grading import format_table, grade_notebook
 
-    course_dir = find_course_dir(args.course_dir)
+    course_dir, origin = course_dir_and_origin(args.course_dir)
+    print(f"course directory: {course_dir} ({origin})", file=sys.stderr)
     grade = grade_notebook(args.notebook, course_dir, args.assignment, args.timeout)
     print(json.dumps(grade.as_dict(), indent=2, ensure_ascii=False) if args.json else format_table(grade))
     return 0
@@ -57,13 +58,16 @@ def _example_class(args):
 def _grade_all(args):
     import time
 
-    from .grade_all import format_summary, grade_all
+    from .grade_all import GradeAllError, format_summary, grade_all
 
-    course_dir = find_course_dir(args.course_dir)
+    # never the checkout autograder was installed from: grading into another course's gradebook is worse than none
+    course_dir, origin = course_dir_and_origin(args.course_dir, installed=False)
+    print(f"course directory: {course_dir} ({origin})", flush=True)
     start = time.monotonic()
     try:
-        outcomes = grade_all(course_dir, args.assignment, args.jobs, args.student, args.force)
-    except ValueError as error:
+        outcomes = grade_all(course_dir, args.assignment, args.jobs, args.student, args.force,
+                             scheduler=args.scheduler, db_url=args.db_url)
+    except GradeAllError as error:
         raise NotACourseNotebook(str(error)) from error
     print(format_summary(args.assignment, outcomes, time.monotonic() - start))
     return 1 if any(o.status == "failed" for o in outcomes) else 0
@@ -100,9 +104,12 @@ def main(argv=None):
 
     everyone = commands.add_parser("grade-all", help="autograde every submission of an assignment in parallel")
     everyone.add_argument("assignment")
-    everyone.add_argument("--jobs", type=int, help="parallel workers (default: the number of cores)")
+    everyone.add_argument("--jobs", type=int, help="worker processes of the local cluster (default: the number of cores)")
     everyone.add_argument("--student", nargs="+", help="only these students")
     everyone.add_argument("--force", action="store_true", help="regrade unchanged submissions too")
+    everyone.add_argument("--scheduler", help="a Dask scheduler, tcp://HOST:PORT (default: a local cluster)")
+    everyone.add_argument("--db-url", help="the gradebook (default: c.CourseDirectory.db_url of the course, "
+                          "else its gradebook.db), e.g. postgresql://USER:PASSWORD@HOST/DB")
     everyone.set_defaults(run=_grade_all)
 
     bundle = commands.add_parser("student-bundle", help="write what students get (release + course) to a folder")

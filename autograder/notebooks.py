@@ -69,17 +69,44 @@ def read_notebook(path):
         return nbformat.reads(text, as_version=4)
 
 
-def find_course_dir(explicit=None):
-    """The course directory: `explicit`, else $BACKPROP_COURSE_DIR, else the nearest folder at or above the
-    working directory with nbgrader_config.py and source/, else the checkout this package was installed from."""
-    candidates = [explicit, os.environ.get("BACKPROP_COURSE_DIR")]
+def _course_problem(folder):
+    """Why `folder` is not a course directory (a sentence), or None if it is one."""
+    folder = Path(folder)
+    if not folder.is_dir():
+        return f"{folder} is not a folder"
+    if not (folder / "nbgrader_config.py").is_file():
+        return f"{folder} has no nbgrader_config.py"
+    if not (folder / "source").is_dir():
+        return f"{folder} has no source/ folder"
+    return None
+
+
+def course_dir_and_origin(explicit=None, installed=True):
+    """(course directory, how it was found): `explicit` (--course-dir), else $BACKPROP_COURSE_DIR, else the
+    nearest folder at or above the working directory with nbgrader_config.py and source/, else (only if
+    `installed`) the checkout this package was installed from. An explicit folder that is not a course
+    directory is an error, never a reason to look elsewhere. Raises NotACourseNotebook with what to do."""
+    for given, origin in ((explicit, "--course-dir"), (os.environ.get("BACKPROP_COURSE_DIR"), "$BACKPROP_COURSE_DIR")):
+        if given:
+            problem = _course_problem(given)
+            if problem:
+                raise NotACourseNotebook(f"{origin}: {problem}; a course directory holds nbgrader_config.py "
+                                         "and source/")
+            return Path(given).resolve(), origin
     here = Path.cwd().resolve()
-    candidates += [here, *here.parents, Path(__file__).resolve().parents[1]]
-    for candidate in candidates:
-        if candidate and (Path(candidate) / "nbgrader_config.py").is_file() and (Path(candidate) / "source").is_dir():
-            return Path(candidate).resolve()
-    raise NotACourseNotebook("cannot find the course directory (a folder with nbgrader_config.py and source/): "
-                             "run inside it or pass --course-dir")
+    for candidate in (here, *here.parents):
+        if _course_problem(candidate) is None:
+            return candidate, "found at or above the working directory"
+    checkout = Path(__file__).resolve().parents[1]
+    if installed and _course_problem(checkout) is None:
+        return checkout, f"the checkout autograder was installed from; none at or above {here}"
+    raise NotACourseNotebook(f"no nbgrader_config.py with a source/ folder beside it in {here} or any folder above "
+                             "it: run inside the course directory or pass --course-dir")
+
+
+def find_course_dir(explicit=None, installed=True):
+    """The course directory only (see course_dir_and_origin)."""
+    return course_dir_and_origin(explicit, installed)[0]
 
 
 def source_notebooks(course_dir):

@@ -1,10 +1,11 @@
-"""Wall time to autograde a class: `python -m autograder grade-all --jobs N` against `nbgrader autograde`.
+"""Wall time to autograde a class: `python -m autograder grade-all --jobs N` (a local Dask cluster of N worker
+processes) against `nbgrader autograde`.
 
 Builds a scratch course directory from this repository, hands in K complete submissions of one assignment, and
 times, in this one run on this machine: `nbgrader autograde ASSIGNMENT` (sequential, nbgrader's own) and
 `grade-all --jobs N` for N = 1 .. the number of cores. Prints seconds and the ratio to nbgrader's time.
 
-    python benchmarks/grade_class.py [--students 8] [--assignment 01_single_example]
+    python benchmarks/grade_class.py [--students 8] [--assignment 01_single_example] [--jobs 1 2]
 """
 
 from __future__ import annotations
@@ -29,6 +30,8 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--students", type=int, default=8)
     parser.add_argument("--assignment", default="01_single_example")
+    parser.add_argument("--jobs", type=int, nargs="+", help="worker processes of the local Dask cluster to time "
+                        "(default: 1 .. the number of cores)")
     args = parser.parse_args()
     a = args.assignment
     with tempfile.TemporaryDirectory() as scratch:
@@ -44,7 +47,7 @@ def main():
         start = time.perf_counter()
         nbgrader(course, "autograde", a, "--force", "--log-level=WARN")
         timings["nbgrader autograde"] = time.perf_counter() - start
-        for jobs in range(1, (os.cpu_count() or 1) + 1):
+        for jobs in args.jobs or range(1, (os.cpu_count() or 1) + 1):
             start = time.perf_counter()
             outcomes = grade_all(course, a, jobs=jobs, force=True, progress=False)
             timings[f"grade-all --jobs {jobs}"] = time.perf_counter() - start

@@ -31,16 +31,14 @@ from autograder.notebooks import read_notebook, source_notebooks
 from autograder.release import generate_all, nbgrader, new_course_dir
 
 REPO = Path(__file__).resolve().parents[1]
-PLAIN = ('c = get_config()  # noqa: F821\nc.CourseDirectory.course_id = "backprop-course"\n'
-         "c.CourseDirectory.db_assignments = {assignments!r}\n")
+PLAIN = 'c = get_config()  # noqa: F821\nc.CourseDirectory.course_id = "backprop-course"\n'
 VARIANTS = ("ours", "ours, no sandbox", "plain")
 
 
 def configure(course, variant, ours):
     """Write the course's nbgrader_config.py for one variant."""
     if variant == "plain":
-        names = [{"name": name} for name in source_notebooks(course)]
-        text = PLAIN.format(assignments=names)
+        text = PLAIN
     elif variant == "ours, no sandbox":
         text = ours + '\nc.IsolatedExecute.sandbox = "none"\n'
     else:
