@@ -2,9 +2,9 @@
 
 from nbgrader.converters import Autograde
 
-from autograder.isolated import IsolatedExecute
-from autograder.robust import RepairingExporter
-from autograder.stderr_to_stdout import StderrToStdout
+from autograder.engine.isolated import IsolatedExecute
+from autograder.engine.repair import RepairingExporter
+from autograder.engine.stderr_to_stdout import StderrToStdout
 
 c = get_config()  # noqa: F821 - provided by nbgrader when it loads this file
 
@@ -17,7 +17,7 @@ c.CourseDirectory.course_id = "backprop-course"
 
 # A cell that runs longer than this (an endless loop, say) is stopped and scored as an error; a notebook gets
 # at most notebook_budget seconds in all, and its kernel at most memory_limit_mb of memory. A kernel that dies
-# (segfault, os._exit) costs only the cells from there on. See autograder/robust.py.
+# (segfault, os._exit) costs only the cells from there on. See autograder/engine/budgeted.py.
 c.Execute.timeout = 60
 c.Execute.interrupt_on_timeout = True
 c.BudgetedExecute.notebook_budget = 300

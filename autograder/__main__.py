@@ -11,7 +11,7 @@ from .notebooks import NotACourseNotebook, course_dir_and_origin, find_course_di
 
 
 def _grade(args):
-    from .grading import format_table, grade_notebook
+    from .commands.grading import format_table, grade_notebook
 
     course_dir, origin = course_dir_and_origin(args.course_dir)
     print(f"course directory: {course_dir} ({origin})", file=sys.stderr)
@@ -22,7 +22,7 @@ def _grade(args):
 
 def _release(args):
     from . import exercises, visible
-    from .release import build_release
+    from .commands.release import build_release
 
     repo = find_course_dir(args.course_dir)
     differences = (visible.update(repo, check=args.check) + build_release(repo, check=args.check)
@@ -40,7 +40,7 @@ def _release(args):
 
 
 def _example_class(args):
-    from .example_class import format_grades, run
+    from .commands.example_class import format_grades, run
 
     repo = find_course_dir(args.course_dir)
     workdir = Path(args.workdir or repo / "build" / "example_class")
@@ -58,7 +58,7 @@ def _example_class(args):
 def _grade_all(args):
     import time
 
-    from .grade_all import GradeAllError, format_summary, grade_all
+    from .commands.grade_all import GradeAllError, format_summary, grade_all
 
     # never the checkout autograder was installed from: grading into another course's gradebook is worse than none
     course_dir, origin = course_dir_and_origin(args.course_dir, installed=False)
@@ -74,7 +74,7 @@ def _grade_all(args):
 
 
 def _student_bundle(args):
-    from .student_bundle import build_bundle
+    from .commands.student_bundle import build_bundle
 
     out = build_bundle(find_course_dir(args.course_dir), args.out)
     print(f"student bundle written to {out}: release/, course/, requirements.txt (no autograder, no source)")

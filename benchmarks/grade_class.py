@@ -18,10 +18,10 @@ from pathlib import Path
 
 import nbformat
 
-from autograder.example_class import completed
-from autograder.grade_all import grade_all
+from autograder.commands.example_class import completed
+from autograder.commands.grade_all import grade_all
+from autograder.commands.release import generate_all, nbgrader, new_course_dir
 from autograder.notebooks import read_notebook
-from autograder.release import generate_all, nbgrader, new_course_dir
 
 REPO = Path(__file__).resolve().parents[1]
 

@@ -47,7 +47,8 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))   # the repository's packages, also where it is not pip-installed
 import _timing
 
-from autograder.example_class import completed
+from autograder.commands.example_class import completed
+from autograder.commands.release import generate_all, new_course_dir
 from autograder.notebooks import (
     SOLUTION_MARKERS,
     is_solution_cell,
@@ -55,7 +56,6 @@ from autograder.notebooks import (
     read_notebook,
     source_notebooks,
 )
-from autograder.release import generate_all, new_course_dir
 
 STUDENT = "bench"
 GOAL = 1.5

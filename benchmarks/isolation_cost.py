@@ -26,9 +26,9 @@ from pathlib import Path
 
 import nbformat
 
-from autograder.example_class import completed
+from autograder.commands.example_class import completed
+from autograder.commands.release import generate_all, nbgrader, new_course_dir
 from autograder.notebooks import read_notebook, source_notebooks
-from autograder.release import generate_all, nbgrader, new_course_dir
 
 REPO = Path(__file__).resolve().parents[1]
 PLAIN = 'c = get_config()  # noqa: F821\nc.CourseDirectory.course_id = "backprop-course"\n'

@@ -11,7 +11,7 @@ import json
 
 import nbformat
 
-from autograder.example_class import completed
+from autograder.commands.example_class import completed
 from autograder.notebooks import grade_id, is_solution_cell, is_test_cell, read_notebook
 
 A = "01_single_example"

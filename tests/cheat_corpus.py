@@ -27,7 +27,7 @@ from pathlib import Path
 import nbformat
 
 import autograder.reference
-from autograder.example_class import completed
+from autograder.commands.example_class import completed
 from autograder.notebooks import grade_id, is_test_cell, read_notebook
 
 A = "01_single_example"

@@ -1,5 +1,5 @@
 """The grader's own work for a hidden check is bounded: it runs in a child process with a memory limit, killed at
-a deadline (autograder/bounded.py), and the arguments student code hands it are checked (session.admissible)."""
+a deadline (autograder/engine/bounded.py), and the arguments student code hands it are checked (session.admissible)."""
 
 from __future__ import annotations
 
@@ -10,9 +10,9 @@ import time
 import numpy as np
 import pytest
 
-from autograder import wire
-from autograder.bounded import judge_bounded
-from autograder.session import MAX_ELEMENTS, admissible
+from autograder.engine import wire
+from autograder.engine.bounded import judge_bounded
+from autograder.engine.session import MAX_ELEMENTS, admissible
 
 
 def _kernel(namespace):

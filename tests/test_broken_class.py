@@ -7,8 +7,8 @@ import sys
 
 import pytest
 
-from autograder.grade_all import grade_all
-from autograder.release import generate_all, nbgrader
+from autograder.commands.grade_all import grade_all
+from autograder.commands.release import generate_all, nbgrader
 
 from . import broken_corpus
 

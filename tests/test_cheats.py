@@ -18,8 +18,8 @@ from pathlib import Path
 import pytest
 
 import autograder
+from autograder.commands.release import generate_all
 from autograder.notebooks import HIDDEN_MARKERS, SOLUTION_MARKERS, grade_id, is_test_cell, read_notebook
-from autograder.release import generate_all
 
 from . import cheat_corpus
 from .conftest import REPO

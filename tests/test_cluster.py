@@ -12,7 +12,7 @@ from collections import Counter
 
 import pytest
 
-from autograder.grade_all import STATE_FILE, grade_all
+from autograder.commands.grade_all import STATE_FILE, grade_all
 from autograder.notebooks import is_test_cell, read_notebook
 
 from . import broken_corpus

@@ -2,7 +2,7 @@
 
 import pytest
 
-from autograder.example_class import run
+from autograder.commands.example_class import run
 
 from .conftest import ASSIGNMENTS
 
@@ -28,7 +28,7 @@ def check_feedback_and_exercises(course):
     reports and never their code."""
     from nbgrader.api import Gradebook
 
-    from autograder.example_class import EXPECTED_LOST_BY_CLEO
+    from autograder.commands.example_class import EXPECTED_LOST_BY_CLEO
 
     with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
         for assignment in ASSIGNMENTS:

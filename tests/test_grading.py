@@ -7,8 +7,8 @@ import sys
 import nbformat
 import pytest
 
-from autograder.example_class import completed
-from autograder.grading import grade_notebook
+from autograder.commands.example_class import completed
+from autograder.commands.grading import grade_notebook
 from autograder.notebooks import grade_id, is_test_cell
 
 from .conftest import ASSIGNMENTS, REPO, release_nb, source_nb

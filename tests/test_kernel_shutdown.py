@@ -7,12 +7,12 @@ import sys
 import time
 from types import SimpleNamespace
 
-from autograder import robust
-from autograder.robust import BudgetedExecute
+from autograder.engine import budgeted
+from autograder.engine.budgeted import BudgetedExecute
 
 
 def test_a_kernel_whose_shutdown_hangs_is_killed(monkeypatch):
-    monkeypatch.setattr(robust, "ABANDON_LIMIT", 0.5)
+    monkeypatch.setattr(budgeted, "ABANDON_LIMIT", 0.5)
     process = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
 
     async def never_returns(now=False):

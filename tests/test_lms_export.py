@@ -9,7 +9,7 @@ import sys
 import pytest
 from nbgrader.api import Gradebook
 
-from autograder.lms_export import CanvasExportPlugin, MoodleExportPlugin
+from autograder.commands.lms_export import CanvasExportPlugin, MoodleExportPlugin
 
 from .conftest import REPO
 
@@ -99,7 +99,7 @@ def test_nbgrader_export_uses_the_plugins(course):
     shutil.copytree(REPO / "source", folder / "source", dirs_exist_ok=True)
     for name in ("Canvas", "Moodle"):
         done = subprocess.run([sys.executable, "-m", "nbgrader", "export",
-                               f"--exporter=autograder.lms_export.{name}ExportPlugin"], cwd=folder,
+                               f"--exporter=autograder.commands.lms_export.{name}ExportPlugin"], cwd=folder,
                               capture_output=True, text=True, check=False)
         assert done.returncode == 0, done.stdout + done.stderr
         with open(folder / f"{name.lower()}.csv", newline="") as handle:

@@ -9,7 +9,7 @@ import sys
 
 import pytest
 
-from autograder.grade_all import GradeAllError, check_assignment, students_of
+from autograder.commands.grade_all import GradeAllError, check_assignment, students_of
 from autograder.notebooks import NotACourseNotebook, course_dir_and_origin
 
 from .conftest import ASSIGNMENTS, REPO

@@ -17,7 +17,7 @@ import pytest
 from nbformat.v4 import new_code_cell, new_notebook
 from nbgrader.utils import determine_grade
 
-from autograder.isolated import IsolatedExecute
+from autograder.engine.isolated import IsolatedExecute
 from autograder.notebooks import grade_id, is_test_cell
 
 from .conftest import REPO, source_nb

@@ -1,4 +1,4 @@
-"""The grader overrides private methods of jupyter_client's kernel manager (autograder/sandbox.py); this fails
+"""The grader overrides private methods of jupyter_client's kernel manager (autograder/engine/sandbox.py); this fails
 loudly when an upgrade of jupyter_client changes them, instead of letting the grader misbehave quietly."""
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import jupyter_client
 import jupyter_client.manager
 from jupyter_client.manager import AsyncKernelManager
 
-from autograder.sandbox import SandboxedKernelManager
+from autograder.engine.sandbox import SandboxedKernelManager
 
 REQUIREMENTS = Path(__file__).resolve().parents[1] / "requirements.txt"
 
@@ -36,16 +36,16 @@ def test_the_installed_jupyter_client_is_the_pinned_one():
 def test_the_private_methods_the_sandbox_overrides_are_still_there():
     for name, parameters in PRIVATE.items():
         method = getattr(AsyncKernelManager, name, None)
-        assert method is not None, f"jupyter_client.AsyncKernelManager.{name} is gone: review autograder/sandbox.py"
+        assert method is not None, f"jupyter_client.AsyncKernelManager.{name} is gone: review autograder/engine/sandbox.py"
         assert list(inspect.signature(method).parameters) == parameters, \
-            f"AsyncKernelManager.{name} now takes {inspect.signature(method)}: review autograder/sandbox.py"
+            f"AsyncKernelManager.{name} now takes {inspect.signature(method)}: review autograder/engine/sandbox.py"
     assert inspect.iscoroutinefunction(AsyncKernelManager._async_interrupt_kernel)
     assert inspect.iscoroutinefunction(AsyncKernelManager._async_request_shutdown)
 
 
 def test_the_control_socket_is_still_the_attribute_the_manager_sends_on():
     assert "_control_socket" in AsyncKernelManager.class_trait_names(), \
-        "the kernel manager no longer keeps its control socket in _control_socket: review autograder/sandbox.py"
+        "the kernel manager no longer keeps its control socket in _control_socket: review autograder/engine/sandbox.py"
     source = inspect.getsource(jupyter_client.manager)
     assert "self._control_socket = self._create_connected_socket" in source
     assert SandboxedKernelManager.interrupt_kernel is SandboxedKernelManager._async_interrupt_kernel

@@ -1,6 +1,6 @@
 import pytest
 
-from autograder.release import build_release
+from autograder.commands.release import build_release
 
 pytestmark = pytest.mark.slow
 

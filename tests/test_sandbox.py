@@ -1,4 +1,4 @@
-"""What a student's kernel can see and do under IsolatedExecute (autograder/sandbox.py)."""
+"""What a student's kernel can see and do under IsolatedExecute (autograder/engine/sandbox.py)."""
 
 import logging
 import threading
@@ -6,8 +6,8 @@ import threading
 import pytest
 from nbformat.v4 import new_code_cell, new_notebook
 
-from autograder import isolated
-from autograder.isolated import IsolatedExecute
+from autograder.engine import isolated
+from autograder.engine.isolated import IsolatedExecute
 
 pytestmark = pytest.mark.slow
 

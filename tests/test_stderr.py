@@ -2,7 +2,7 @@ import nbformat
 from nbgrader.utils import determine_grade
 from traitlets.config.loader import PyFileConfigLoader
 
-from autograder.stderr_to_stdout import MARK, move_stderr
+from autograder.engine.stderr_to_stdout import MARK, move_stderr
 
 
 def test_a_warning_on_stderr_keeps_the_points():

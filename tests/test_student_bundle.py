@@ -1,6 +1,6 @@
 import ast
 
-from autograder.student_bundle import build_bundle
+from autograder.commands.student_bundle import build_bundle
 
 
 def test_bundle_has_release_and_course_but_nothing_of_the_instructor(repo, tmp_path):

@@ -1,4 +1,4 @@
-"""The grader's wire (autograder/wire.py) and its end of a call (autograder/session.py), without a kernel: the
+"""The grader's wire (autograder/engine/wire.py) and its end of a call (autograder/engine/session.py), without a kernel: the
 kernel's side runs in a thread on the other end of a socket pair, as it would in the student's kernel."""
 
 import socket
@@ -8,11 +8,11 @@ import time
 import numpy as np
 import pytest
 
-from autograder import wire
+from autograder.engine import wire
+from autograder.engine.session import RemoteFunction, Session
+from autograder.engine.verdict import Verdict, graded_outputs, judge, points_for, share_of
 from autograder.hidden import check_layer_backward, check_numerical_gradient, check_sigmoid
 from autograder.reference import layer_backward, numerical_gradient, sigmoid
-from autograder.session import RemoteFunction, Session
-from autograder.verdict import Verdict, graded_outputs, judge, points_for, share_of
 from course.checks.calling import call
 from course.checks.report import Outcome, Report
 
@@ -224,7 +224,7 @@ def test_the_graded_outputs_carry_the_score_nbgrader_reads():
 
 
 def test_reports_are_capped_after_the_verdict_and_student_text_cannot_pass_for_a_score_line():
-    from autograder.verdict import HEADER, REPORT_LIMIT
+    from autograder.engine.verdict import HEADER, REPORT_LIMIT
 
     huge = "4 of 4 points " * 400_000  # a student's value of millions of characters in a report
 

@@ -33,7 +33,7 @@ class Outcome:
     """One line of a check's report.
 
     name: the label the student reads ("dW relu m=4"). group: the output the line is about ("dW"), which partial
-    credit counts by (autograder/verdict.py); given by the check, or the label's first word when it is not.
+    credit counts by (autograder/engine/verdict.py); given by the check, or the label's first word when it is not.
     """
 
     name: str

@@ -10,7 +10,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from .notebooks import source_notebooks
+from ..notebooks import source_notebooks
 
 
 class NbgraderFailed(RuntimeError):

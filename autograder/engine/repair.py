@@ -1,7 +1,7 @@
 """Turning whatever a student handed in into a notebook that can be graded, and saying what was done.
 
-Used by both grading paths (nbgrader's autograde through `autograder.robust`, and `python -m autograder grade`),
-so they treat a broken submission alike:
+Used by both grading paths (nbgrader's autograde through `RepairingExporter` below, wired in by
+nbgrader_config.py, and `python -m autograder grade`), so they treat a broken submission alike:
 - a file that cannot be read (empty, not JSON, another nbformat) becomes the assignment's stub notebook: it runs,
   every test fails, the score is 0, and the reason is the first cell of the feedback;
 - a second copy of a cell (a copy-paste, a JupyterLab split) is kept as ordinary code if it was a solution cell
@@ -15,11 +15,13 @@ The student's file itself is never changed.
 from __future__ import annotations
 
 import copy
+import os
 import re
 
 import nbformat
+from nbconvert.exporters import NotebookExporter
 
-from .notebooks import (
+from ..notebooks import (
     SOLUTION_MARKERS,
     NotACourseNotebook,
     grade_id,
@@ -136,3 +138,21 @@ def gradable(path, source, assignment):
     except NotACourseNotebook as error:
         return unreadable(source, str(error).split(": ", 1)[-1])
     return repair(student, source, assignment)
+
+
+class RepairingExporter(NotebookExporter):
+    """NotebookExporter whose reading step repairs a submission instead of failing on it."""
+
+    def from_file(self, file_stream, resources=None, **kw):
+        filename = getattr(file_stream, "name", None)
+        coursedir = getattr(self.parent, "coursedir", None)
+        info = (resources or {}).get("nbgrader", {})
+        assignment, notebook_id = info.get("assignment"), info.get("notebook")
+        if not filename or coursedir is None or not assignment or not notebook_id:
+            return super().from_file(file_stream, resources, **kw)
+        source_path = os.path.join(coursedir.format_path(coursedir.source_directory, ".", assignment),
+                                   f"{notebook_id}.ipynb")
+        if not os.path.isfile(source_path) or os.path.samefile(filename, source_path):
+            return super().from_file(file_stream, resources, **kw)
+        nb, notes = gradable(filename, read_notebook(source_path), assignment)
+        return self.from_notebook_node(with_notes(nb, notes), resources=resources, **kw)

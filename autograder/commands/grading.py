@@ -1,10 +1,10 @@
 """Grading one filled-in notebook without a gradebook: `python -m autograder grade NOTEBOOK.ipynb`.
 
 The same pipeline as `nbgrader autograde`: the course's nbgrader_config.py is loaded, and its autograde
-preprocessors run with its limits (the engine of autograder/isolated.py, stderr moved to stdout, nbgrader's own
+preprocessors run with its limits (the engine of autograder/engine/isolated.py, stderr moved to stdout, nbgrader's own
 steps), except the ones that write to a gradebook, which `grade` has not. The test cells are taken from the
-source notebook first (autograder/repair.py). Each test cell's score is read by nbgrader's own `determine_grade`,
-and its verdict from the data the engine stored in the cell (autograder/verdict.py).
+source notebook first (autograder/engine/repair.py). Each test cell's score is read by nbgrader's own `determine_grade`,
+and its verdict from the data the engine stored in the cell (autograder/engine/verdict.py).
 """
 
 from __future__ import annotations
@@ -16,9 +16,9 @@ from nbgrader.converters import Autograde
 from nbgrader.utils import determine_grade, setenv
 from traitlets.config.loader import PyFileConfigLoader
 
-from .notebooks import NotACourseNotebook, grade_id, is_test_cell, read_notebook, source_notebooks
-from .repair import repair
-from .verdict import recorded
+from ..engine.repair import repair
+from ..engine.verdict import recorded
+from ..notebooks import NotACourseNotebook, grade_id, is_test_cell, read_notebook, source_notebooks
 
 # nbgrader's autograde steps that need a gradebook: `grade` has none and skips them.
 GRADEBOOK_STEPS = ("SaveAutoGrades", "AssignLatePenalties")

@@ -1,52 +1,25 @@
-"""Plug-ins that keep `nbgrader autograde` grading a whole class when some submissions are broken.
+"""`BudgetedExecute`: nbgrader's Execute within a time budget and a memory limit, surviving a kernel that dies.
 
-- `RepairingExporter` reads each submission through `autograder.repair`: an unreadable file, a duplicated,
-  deleted or retyped cell, or a notebook of another assignment still yields a notebook nbgrader can grade, with
-  the reasons in a first cell of the feedback. The student's file is not changed.
-- `BudgetedExecute` runs a notebook within a time budget and a memory limit, and survives a kernel that dies
-  (segfault, `os._exit`): the cell that killed it gets an error saying so, the later cells are marked as not run,
-  and the grades of the cells that did run stand.
-Both are wired in by `nbgrader_config.py`.
+A notebook runs within a time budget and a memory limit; a kernel that dies (segfault, `os._exit`) gives the cell
+that killed it an error saying so, the later cells are marked as not run, and the grades of the cells that did
+run stand. autograder/engine/isolated.py builds on it; nbgrader_config.py wires that in.
 """
 
 from __future__ import annotations
 
 import asyncio
-import os
 import subprocess
 import time
 
 from jupyter_core.utils import run_sync
 from nbclient.exceptions import DeadKernelError
-from nbconvert.exporters import NotebookExporter
 from nbformat import NotebookNode
 from nbgrader.preprocessors import Execute
 from traitlets import Integer
 
-from .notebooks import read_notebook
-from .repair import gradable, with_notes
-
 WATCHDOG_GRACE = 30  # seconds past a cell's time limit before its kernel is given up
 OUTPUT_LIMIT = 200_000  # characters of text output a cell keeps
 ABANDON_LIMIT = 20  # seconds to shut a given-up kernel down before its process is killed outright
-
-
-class RepairingExporter(NotebookExporter):
-    """NotebookExporter whose reading step repairs a submission instead of failing on it."""
-
-    def from_file(self, file_stream, resources=None, **kw):
-        filename = getattr(file_stream, "name", None)
-        coursedir = getattr(self.parent, "coursedir", None)
-        info = (resources or {}).get("nbgrader", {})
-        assignment, notebook_id = info.get("assignment"), info.get("notebook")
-        if not filename or coursedir is None or not assignment or not notebook_id:
-            return super().from_file(file_stream, resources, **kw)
-        source_path = os.path.join(coursedir.format_path(coursedir.source_directory, ".", assignment),
-                                   f"{notebook_id}.ipynb")
-        if not os.path.isfile(source_path) or os.path.samefile(filename, source_path):
-            return super().from_file(file_stream, resources, **kw)
-        nb, notes = gradable(filename, read_notebook(source_path), assignment)
-        return self.from_notebook_node(with_notes(nb, notes), resources=resources, **kw)
 
 
 def _error(ename, evalue):
@@ -59,7 +32,7 @@ class BudgetedExecute(Execute):
     notebook_budget = Integer(300, help="Seconds the whole notebook may run; later cells are not run.").tag(
         config=True)
     memory_limit_mb = Integer(4096, help="Address-space limit of the kernel, in MiB (0: none); applied by the "
-                              "kernel manager of IsolatedExecute (autograder/isolated.py).").tag(config=True)
+                              "kernel manager of IsolatedExecute (autograder/engine/isolated.py).").tag(config=True)
 
     async def async_start_new_kernel(self, **kwargs):
         # The kernel process's own stdout and stderr are start-up chatter (e.g. "running over TCP"), not the notebook's:

@@ -2,8 +2,8 @@
 one column an assignment (the score after nbgrader's late penalty; 0 without a submission, as nbgrader's own
 `grades.csv`).
 
-    nbgrader export --exporter=autograder.lms_export.CanvasExportPlugin --to=canvas.csv
-    nbgrader export --exporter=autograder.lms_export.MoodleExportPlugin --to=moodle.csv
+    nbgrader export --exporter=autograder.commands.lms_export.CanvasExportPlugin --to=canvas.csv
+    nbgrader export --exporter=autograder.commands.lms_export.MoodleExportPlugin --to=moodle.csv
 
 Canvas (Grades > Import): the columns Student, ID, SIS User ID, SIS Login ID, Section, then one per assignment,
 and a "Points Possible" row; the nbgrader student id goes in `id_column` (default SIS Login ID), which Canvas

@@ -2,10 +2,10 @@
 
 The autograde preprocessor of this course (nbgrader_config.py) and the engine of `python -m autograder grade`.
 It executes the notebook like nbgrader's Execute, in a kernel started by `SandboxedKernelManager`
-(autograder/sandbox.py). Right after a graded test cell `test_<name>` has run, the grader runs the hidden check
+(autograder/engine/sandbox.py). Right after a graded test cell `test_<name>` has run, the grader runs the hidden check
 `autograder.hidden.check_<name>` in its own process, with the student's `<name>` as a RemoteFunction
-(autograder/session.py): fresh inputs go in, plain numbers come out, and the reference decides. The test cell's
-outputs are then rewritten so that nbgrader reads the hidden check's score from them (autograder/verdict.py);
+(autograder/engine/session.py): fresh inputs go in, plain numbers come out, and the reference decides. The test cell's
+outputs are then rewritten so that nbgrader reads the hidden check's score from them (autograder/engine/verdict.py);
 whatever the cell printed stays, as text, and never decides.
 
 Grading each exercise right after its test cell keeps two things true: a kernel that dies later costs only the
@@ -21,10 +21,10 @@ import time
 from jupyter_core.utils import run_sync
 from traitlets import Enum
 
-from . import hidden
+from .. import hidden
+from ..notebooks import grade_id, is_test_cell
 from .bounded import judge_bounded
-from .notebooks import grade_id, is_test_cell
-from .robust import BudgetedExecute
+from .budgeted import BudgetedExecute
 from .sandbox import NO_SANDBOX_WARNING, Sandbox, SandboxedKernelManager, bwrap_works
 from .session import bootstrap_code, listen
 from .verdict import Verdict, graded_outputs, record

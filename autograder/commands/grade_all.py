@@ -36,7 +36,7 @@ from nbgrader.api import Gradebook, MissingEntry
 from nbgrader.coursedir import CourseDirectory
 from traitlets.config.loader import PyFileConfigLoader
 
-from .notebooks import source_notebooks
+from ..notebooks import source_notebooks
 
 STATE_FILE = ".grade-all.json"
 # What nbgrader prints when the gradebook could not be reached for a moment: worth running the chunk again.

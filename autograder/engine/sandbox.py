@@ -4,7 +4,7 @@ Inside, the kernel sees the operating system's libraries and the Python environm
 package read-only, a copy of the submission's own folder (thrown away afterwards), and an empty /tmp. It does not
 see the `autograder` package, the course's source/ and gradebook, the other students, the instructor's home or
 the network. It has an address-space limit, and it talks to the grader only through Unix sockets in a folder of
-its own (the kernel's ZeroMQ channels and the grader's socket, autograder/session.py).
+its own (the kernel's ZeroMQ channels and the grader's socket, autograder/engine/session.py).
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """The grader's end of a hidden check: the student's function as a `RemoteFunction` that runs in their kernel.
 
 A hidden check is ordinary code (`check_layer_backward(layer_backward)`) that calls the function it is given. Here
-it is given a RemoteFunction: each call sends the arguments, as plain data (autograder/wire.py), to the student's
+it is given a RemoteFunction: each call sends the arguments, as plain data (autograder/engine/wire.py), to the student's
 kernel, which runs the student's function there and sends back the plain result. The comparison with the
 reference happens here, in the grader's process, which never runs student code. Functions the student's code
 calls back (an argument such as `f` of numerical_gradient, or an earlier exercise swapped for the reference's by

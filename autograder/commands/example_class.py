@@ -15,7 +15,7 @@ from pathlib import Path
 
 import nbformat
 
-from .notebooks import grade_id, is_solution_cell, read_notebook, without_markers
+from ..notebooks import grade_id, is_solution_cell, read_notebook, without_markers
 from .release import build_release, nbgrader
 
 # cleo's answers: {assignment: {solution cell grade_id: the whole cell as she wrote it}}.
@@ -76,7 +76,7 @@ CLEO_MISTAKES = {
 }
 
 # What cleo's mistakes must cost her, by assignment and exercise (ada gets full marks, ben 0), under the
-# partial-credit rule of autograder/verdict.py: the share of a check's output groups that are right earns points.
+# partial-credit rule of autograder/engine/verdict.py: the share of a check's output groups that are right earns points.
 EXPECTED_LOST_BY_CLEO = {
     "01_single_example": {"sigmoid_derivative": 1, "relu_derivative": 1,
                           "dense_backward_single": 3},  # dx, dW, db wrong, and a bad name is accepted
