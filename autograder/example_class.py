@@ -214,14 +214,16 @@ def points_lost(course_dir, student):
 
 def format_mistakes(lost):
     """cleo's planted mistakes, each with the points it cost her (from points_lost)."""
+    planted = [(a, e) for a, answers in CLEO_MISTAKES.items() for e in answers]
+    unplanned = sorted(set(lost) - set(planted))
+    width_a = max(len(a) for a, _ in planted + unplanned)
+    width_e = max(len(e) for _, e in planted + unplanned)
     lines = ["cleo's planted mistakes and what each cost her:"]
-    for assignment, answers in CLEO_MISTAKES.items():
-        for exercise in answers:
-            cost, maximum = lost.get((assignment, exercise), (0, None))
-            of = f" of {maximum:g}" if maximum is not None else ""
-            lines.append(f"  {assignment}  {exercise:<22} −{cost:g}{of}  {CLEO_MISTAKE_NOTES[exercise]}")
-    unplanned = sorted(set(lost) - {(a, e) for a, answers in CLEO_MISTAKES.items() for e in answers})
-    lines += [f"  {a}  {e:<22} −{lost[a, e][0]:g}  (not a planted mistake)" for a, e in unplanned]
+    for assignment, exercise in planted + unplanned:
+        cost, maximum = lost.get((assignment, exercise), (0, None))
+        points = f"−{cost:g} of {maximum:g}" if maximum is not None else "none: not caught!"
+        note = CLEO_MISTAKE_NOTES[exercise] if (assignment, exercise) in planted else "(not a planted mistake)"
+        lines.append(f"  {assignment:<{width_a}}  {exercise:<{width_e}}  {points:<10}  {note}")
     return "\n".join(lines)
 
 
