@@ -143,16 +143,16 @@ def expected_scores(grades):
     return expected
 
 
-def autograde(course_dir, assignment, progress):
+def autograde(course_dir, assignment, progress, width=0):
     """`nbgrader autograde ASSIGNMENT` in course_dir, calling progress(line) as each student's submission is done,
-    with the time it took (read from nbgrader's log as it runs)."""
+    with the time it took (read from nbgrader's log as it runs); the assignment's name is padded to width."""
     command = [sys.executable, "-m", "nbgrader", "autograde", assignment, "--log-level=INFO"]
     started = re.compile(r"Sanitizing .*[/\\]submitted[/\\]([^/\\]+)[/\\]")
     output, current, since = [], None, time.monotonic()
 
     def done():
         if current is not None:
-            progress(f"  {assignment}  {current:<8} autograded in {time.monotonic() - since:.1f} s")
+            progress(f"  {assignment:<{width}}  {current:<8} autograded in {time.monotonic() - since:.1f} s")
 
     with subprocess.Popen(command, cwd=course_dir, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                           text=True) as process:
@@ -182,10 +182,12 @@ def run(repo, workdir, update_release=True, progress=None):
     if differences and update_release:
         progress(f"release/ brought in step with source/ ({len(differences)} files changed)")
     write_submissions(workdir)
-    for folder in sorted((workdir / "release").iterdir()):
-        autograde(workdir, folder.name, progress)
+    folders = sorted((workdir / "release").iterdir())
+    width = max(len(folder.name) for folder in folders)
+    for folder in folders:
+        autograde(workdir, folder.name, progress, width)
         nbgrader(workdir, "generate_feedback", folder.name, "--log-level=WARN")
-        progress(f"  {folder.name}  feedback written")
+        progress(f"  {folder.name:<{width}}  feedback written")
     nbgrader(workdir, "export", "--log-level=WARN")
     with open(workdir / "grades.csv", newline="") as handle:
         grades = list(csv.DictReader(handle))
