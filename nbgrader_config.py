@@ -2,6 +2,7 @@
 
 from nbgrader.converters import Autograde
 
+from autograder.engine import offline_mathjax
 from autograder.engine.isolated import IsolatedExecute
 from autograder.engine.repair import RepairingExporter
 from autograder.engine.stderr_to_stdout import StderrToStdout
@@ -33,3 +34,6 @@ c.Autograde.autograde_preprocessors = [IsolatedExecute, StderrToStdout] + _defau
 
 # Students get a clear stub in each solution region.
 c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\nraise NotImplementedError()"}
+
+# Feedback HTML typesets its maths with the MathJax installed on this machine (no network needed to read it).
+offline_mathjax.configure(c)

@@ -40,12 +40,15 @@ def _release(args):
 
 
 def _example_class(args):
-    from .commands.example_class import format_grades, run
+    from .commands.example_class import format_grades, format_mistakes, points_lost, run
 
     repo = find_course_dir(args.course_dir)
     workdir = Path(args.workdir or repo / "build" / "example_class")
-    grades, surprises = run(repo, workdir)
+    grades, surprises = run(repo, workdir, progress=lambda line: print(line, flush=True))
+    print()
     print(format_grades(grades))
+    print()
+    print(format_mistakes(points_lost(workdir, "cleo")))
     print(f"\ncourse directory of the example class: {workdir}")
     print(f"  feedback: {workdir / 'feedback'}   grades: {workdir / 'grades.csv'}")
     if surprises:

@@ -29,3 +29,11 @@ def course_copy(tmp_path):
         src = REPO / item
         (shutil.copytree if src.is_dir() else shutil.copy2)(src, tmp_path / item)
     return tmp_path
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    """Mark a test whose call failed (item.failed_call), so a fixture can leave evidence behind, e.g. a screenshot."""
+    outcome = yield
+    if call.when == "call" and outcome.get_result().failed:
+        item.failed_call = True

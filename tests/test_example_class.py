@@ -10,8 +10,10 @@ pytestmark = pytest.mark.slow
 
 
 def test_example_class_gets_the_expected_grades(repo, tmp_path):
-    grades, surprises = run(repo, tmp_path / "class", update_release=False)
+    progress = []
+    grades, surprises = run(repo, tmp_path / "class", update_release=False, progress=progress.append)
     assert not surprises
+    check_what_the_instructor_sees(tmp_path / "class", grades, progress)
     assert {(r["student_id"], r["assignment"]) for r in grades} == {
         (s, a) for s in ("ada", "ben", "cleo") for a in ASSIGNMENTS}
     for student in ("ada", "ben", "cleo"):
@@ -43,3 +45,32 @@ def check_feedback_and_exercises(course):
     for assignment in ASSIGNMENTS:
         html = (course / "feedback" / "ada" / assignment / f"{assignment}.html").read_text()
         assert "autograder" not in html, "no hidden check code (it lives in autograder/) in the feedback"
+
+
+def check_what_the_instructor_sees(course, grades, progress):
+    """Progress as it goes (every student's every assignment, in order), a total column, and each of cleo's planted
+    mistakes with the points it cost."""
+    from autograder.commands.example_class import (
+        CLEO_MISTAKE_NOTES,
+        CLEO_MISTAKES,
+        EXPECTED_LOST_BY_CLEO,
+        format_grades,
+        format_mistakes,
+        points_lost,
+    )
+
+    steps = [line.split()[:2] for line in progress if "autograded in" in line or line.endswith("feedback written")]
+    assert steps == [[a, step] for a in ASSIGNMENTS for step in ("ada", "ben", "cleo", "feedback")]
+    table = format_grades(grades).splitlines()
+    assert table[0].split()[-1] == "total"
+    for row in table[1:]:
+        student = row.split()[0]
+        mine = [r for r in grades if r["student_id"] == student]
+        total = f"{sum(float(r['score']) for r in mine):g} / {sum(float(r['max_score']) for r in mine):g}"
+        assert row.endswith(total), row
+    listing = format_mistakes(points_lost(course, "cleo")).splitlines()
+    assert len(listing) == 1 + sum(len(answers) for answers in CLEO_MISTAKES.values())
+    for assignment, lost in EXPECTED_LOST_BY_CLEO.items():
+        for exercise, cost in lost.items():
+            line = next(line for line in listing if line.split()[:2] == [assignment, exercise])
+            assert f"−{cost:g} of " in line and CLEO_MISTAKE_NOTES[exercise] in line, line

@@ -10,22 +10,24 @@ from __future__ import annotations
 
 import copy
 import csv
+import re
 import shutil
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import nbformat
 
 from ..notebooks import grade_id, is_solution_cell, read_notebook, without_markers
-from .release import build_release, nbgrader
+from .release import NbgraderFailed, build_release, nbgrader
 
-# cleo's answers: {assignment: {solution cell grade_id: the whole cell as she wrote it}}.
+# cleo's answers: {assignment: {solution cell grade_id: the whole cell as she wrote it}}; what each mistake is:
+# CLEO_MISTAKE_NOTES below.
 CLEO_MISTAKES = {
     "01_single_example": {
-        # sign slip in the derivative: sigma(z)(1 + sigma(z))
         "sigmoid_derivative": "def sigmoid_derivative(z):\n    s = 1 / (1 + np.exp(-z))\n    return s * (1 + s)\n",
-        # relu'(0) taken as 1
         "relu_derivative": "def relu_derivative(z):\n    return (z >= 0).astype(float)\n",
-        # g'(z) forgotten: dz = dy
         "dense_backward_single": (
             "def dense_backward_single(dy, cache, activation):\n"
             "    z, x, W, b = cache\n"
@@ -34,14 +36,12 @@ CLEO_MISTAKES = {
         ),
     },
     "02_vectorized": {
-        # the 1/m of the averaged cost forgotten in dW and db
         "layer_backward": (
             "def layer_backward(dA, cache, activation):\n"
             "    Z, A_prev, W, b = cache\n"
             "    dZ = dA * activation_derivative(Z, activation)\n"
             "    return W.T @ dZ, dZ @ A_prev.T, np.sum(dZ, axis=1, keepdims=True)\n"
         ),
-        # the bias forgotten in the row-major layer
         "layer_forward_rows": (
             "def layer_forward_rows(X, W, b, activation):\n"
             "    Z = X @ W\n"
@@ -49,15 +49,12 @@ CLEO_MISTAKES = {
         ),
     },
     "03_deep_network": {
-        # no max shift: e^z overflows for large logits
         "softmax": "def softmax(Z):\n    E = np.exp(Z)\n    return E / np.sum(E, axis=0, keepdims=True)\n",
-        # the minus sign of the cross-entropy lost
         "compute_cost": (
             "def compute_cost(AL, Y):\n"
             "    m = Y.shape[1]\n"
             "    return float(np.sum(Y * np.log(AL) + (1 - Y) * np.log(1 - AL)) / m)\n"
         ),
-        # updates the caller's arrays in place
         "update_parameters": (
             "def update_parameters(parameters, grads, learning_rate):\n"
             "    for name in parameters:\n"
@@ -66,13 +63,25 @@ CLEO_MISTAKES = {
         ),
     },
     "04_gradient_checking": {
-        # divides by ||a|| only: not symmetric, and 0/0 when both are zero
         "relative_error": "def relative_error(a, b):\n    return float(np.linalg.norm(a - b) / np.linalg.norm(a))\n",
     },
     "05_application": {
-        # counts the right answers instead of their share
         "accuracy": "def accuracy(predictions, labels):\n    return float(np.sum(predictions == labels))\n",
     },
+}
+
+# What each of cleo's mistakes is, in words (the closing lines of `example-class` list them with their cost).
+CLEO_MISTAKE_NOTES = {
+    "sigmoid_derivative": "sign slip: σ(z)(1 + σ(z))",
+    "relu_derivative": "relu'(0) taken as 1",
+    "dense_backward_single": "g'(z) forgotten: dz = dy",
+    "layer_backward": "the 1/m of the averaged cost forgotten in dW and db",
+    "layer_forward_rows": "the bias forgotten in the row-major layer",
+    "softmax": "no max shift: e^z overflows for large logits",
+    "compute_cost": "the minus sign of the cross-entropy lost",
+    "update_parameters": "updates the caller's arrays in place",
+    "relative_error": "divides by ‖a‖ only: not symmetric, 0/0 when both are zero",
+    "accuracy": "counts the right answers instead of their share",
 }
 
 # What cleo's mistakes must cost her, by assignment and exercise (ada gets full marks, ben 0), under the
@@ -134,21 +143,51 @@ def expected_scores(grades):
     return expected
 
 
-def run(repo, workdir, update_release=True):
+def autograde(course_dir, assignment, progress, width=0):
+    """`nbgrader autograde ASSIGNMENT` in course_dir, calling progress(line) as each student's submission is done,
+    with the time it took (read from nbgrader's log as it runs); the assignment's name is padded to width."""
+    command = [sys.executable, "-m", "nbgrader", "autograde", assignment, "--log-level=INFO"]
+    started = re.compile(r"Sanitizing .*[/\\]submitted[/\\]([^/\\]+)[/\\]")
+    output, current, since = [], None, time.monotonic()
+
+    def done():
+        if current is not None:
+            progress(f"  {assignment:<{width}}  {current:<8} autograded in {time.monotonic() - since:.1f} s")
+
+    with subprocess.Popen(command, cwd=course_dir, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                          text=True) as process:
+        for line in process.stdout:
+            output.append(line)
+            match = started.search(line)
+            if match and match.group(1) != current:
+                done()
+                current, since = match.group(1), time.monotonic()
+    if process.returncode != 0:
+        raise NbgraderFailed(f"nbgrader autograde {assignment} failed ({process.returncode}):\n{''.join(output)}")
+    done()
+
+
+def run(repo, workdir, update_release=True, progress=None):
     """Build, grade and export the example class; returns (rows of grades.csv, list of surprises).
 
-    With update_release, the repository's release/ is brought in step with source/ on the way.
+    With update_release, the repository's release/ is brought in step with source/ on the way. progress, if
+    given, is called with a line of text at each step (each student's submission of each assignment graded).
     """
     repo, workdir = Path(repo), Path(workdir)
+    progress = progress or (lambda line: None)
     if workdir.exists():
         shutil.rmtree(workdir)
+    progress("generating the assignments from source/ (nbgrader generate_assignment)")
     differences = build_release(repo, course_dir=workdir, check=not update_release)
     if differences and update_release:
-        print(f"release/ brought in step with source/ ({len(differences)} files changed)")
+        progress(f"release/ brought in step with source/ ({len(differences)} files changed)")
     write_submissions(workdir)
-    for folder in sorted((workdir / "release").iterdir()):
-        nbgrader(workdir, "autograde", folder.name, "--log-level=WARN")
+    folders = sorted((workdir / "release").iterdir())
+    width = max(len(folder.name) for folder in folders)
+    for folder in folders:
+        autograde(workdir, folder.name, progress, width)
         nbgrader(workdir, "generate_feedback", folder.name, "--log-level=WARN")
+        progress(f"  {folder.name:<{width}}  feedback written")
     nbgrader(workdir, "export", "--log-level=WARN")
     with open(workdir / "grades.csv", newline="") as handle:
         grades = list(csv.DictReader(handle))
@@ -159,12 +198,50 @@ def run(repo, workdir, update_release=True):
     return grades, surprises
 
 
+def points_lost(course_dir, student):
+    """{(assignment, exercise): (points lost, points possible)} of every exercise the student did not get in full,
+    read from the gradebook."""
+    from nbgrader.api import Gradebook
+
+    lost = {}
+    with Gradebook(f"sqlite:///{Path(course_dir) / 'gradebook.db'}") as gb:
+        for assignment in gb.assignments:
+            for notebook in gb.find_submission(assignment.name, student).notebooks:
+                for grade in notebook.grades:
+                    if grade.name.startswith("test_") and grade.score < grade.max_score:
+                        lost[assignment.name, grade.name.removeprefix("test_")] = (
+                            grade.max_score - grade.score, grade.max_score)
+    return lost
+
+
+def format_mistakes(lost):
+    """cleo's planted mistakes, each with the points it cost her (from points_lost)."""
+    planted = [(a, e) for a, answers in CLEO_MISTAKES.items() for e in answers]
+    unplanned = sorted(set(lost) - set(planted))
+    width_a = max(len(a) for a, _ in planted + unplanned)
+    width_e = max(len(e) for _, e in planted + unplanned)
+    lines = ["cleo's planted mistakes and what each cost her:"]
+    for assignment, exercise in planted + unplanned:
+        cost, maximum = lost.get((assignment, exercise), (0, None))
+        points = f"−{cost:g} of {maximum:g}" if maximum is not None else "none: not caught!"
+        note = CLEO_MISTAKE_NOTES[exercise] if (assignment, exercise) in planted else "(not a planted mistake)"
+        lines.append(f"  {assignment:<{width_a}}  {exercise:<{width_e}}  {points:<10}  {note}")
+    return "\n".join(lines)
+
+
 def format_grades(grades):
+    """The grade table: one row per student, one column per assignment, and the total."""
     assignments = sorted({row["assignment"] for row in grades})
     students = sorted({row["student_id"] for row in grades})
-    cell = {(r["student_id"], r["assignment"]): f"{float(r['score']):g} / {float(r['max_score']):g}" for r in grades}
-    width = max(len(a) for a in assignments)
-    lines = ["student  " + "  ".join(f"{a:>{width}}" for a in assignments)]
+    rows = {(r["student_id"], r["assignment"]): r for r in grades}
+    cell = {key: f"{float(r['score']):g} / {float(r['max_score']):g}" for key, r in rows.items()}
     for student in students:
-        lines.append(f"{student:<8} " + "  ".join(f"{cell.get((student, a), '-'):>{width}}" for a in assignments))
+        mine = [r for (s, _), r in rows.items() if s == student]
+        cell[student, "total"] = (f"{sum(float(r['score']) for r in mine):g} / "
+                                  f"{sum(float(r['max_score']) for r in mine):g}")
+    columns = assignments + ["total"]
+    width = max(len(a) for a in columns)
+    lines = ["student  " + "  ".join(f"{a:>{width}}" for a in columns)]
+    for student in students:
+        lines.append(f"{student:<8} " + "  ".join(f"{cell.get((student, a), '-'):>{width}}" for a in columns))
     return "\n".join(lines)

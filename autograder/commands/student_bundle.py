@@ -20,7 +20,7 @@ name = "backprop-course-student"
 version = "{course.__version__}"
 description = "backprop-course: visible checks, plots and data for students"
 requires-python = ">=3.11"
-dependencies = ["numpy>=1.26", "matplotlib>=3.8"]
+dependencies = ["numpy>=1.26", "matplotlib>=3.8", "threadpoolctl>=3.1"]
 
 [tool.setuptools.packages.find]
 include = ["course*"]
@@ -29,7 +29,7 @@ include = ["course*"]
 course = ["data/*"]
 """
 
-REQUIREMENTS = "numpy>=1.26,<3\nmatplotlib>=3.8,<4\njupyterlab>=4.2,<5\n-e .\n"
+REQUIREMENTS = "numpy>=1.26,<3\nmatplotlib>=3.8,<4\nthreadpoolctl>=3.1,<4\njupyterlab>=4.2,<5\n-e .\n"
 
 README = """# backprop-course: your notebooks
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from textwrap import fill
+
 import matplotlib.pyplot as plt
 import numpy as np
 
@@ -51,11 +53,14 @@ def plot_broadcast(WA, b, Z):
     plt.show()
 
 
-def plot_timings(ms, forward_loop, forward_vectorized, backward_loop, backward_vectorized):
+def plot_timings(ms, forward_loop, forward_vectorized, backward_loop, backward_vectorized, busy=None):
     """Log-log plot of measured times per call against the batch size m, and the speed-up of the vectorized code.
 
     Args:
-        ms: the batch sizes measured, increasing.  The other four: seconds per call, one per entry of ms.
+        ms: the batch sizes measured, increasing.  forward_loop, forward_vectorized, backward_loop,
+            backward_vectorized: seconds per call, one per entry of ms.
+        busy: None, or a sentence saying the machine was too busy to measure (course.timing.Stopwatch.verdict()):
+            it is written across the figure, which is then greyed out, so it never seems to contradict the text.
     """
     ms = np.asarray(ms, dtype=float)
     curves = {"forward, loop over examples": forward_loop, "forward, vectorized": forward_vectorized,
@@ -81,6 +86,13 @@ def plot_timings(ms, forward_loop, forward_vectorized, backward_loop, backward_v
     right.grid(True, which="both", alpha=0.3)
     right.legend(fontsize=8)
     fig.tight_layout()
+    if busy:
+        for ax in (left, right):
+            ax.set_facecolor("0.92")
+            for artist in ax.lines:
+                artist.set_alpha(0.35)
+        fig.subplots_adjust(top=0.78)
+        fig.suptitle(fill(busy, 110), color="tab:red", fontsize=11, fontweight="bold")
     plt.show()
 
 
