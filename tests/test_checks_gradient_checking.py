@@ -544,3 +544,19 @@ def test_no_course_function_returns_a_hand_written_checks_answer():
             if _is(got, answer):
                 leaks.add(f"{label} on {exercise}")
     assert not leaks, sorted(leaks)
+
+
+def test_locating_a_bug_by_comparing_with_model_backward_earns_nothing(capfd):
+    """While locate_gradient_bug is graded, the notebook's model_backward is the backward pass under test, so a
+    function that compares the two instead of checking gradients finds no bug (it used to score 3 of 3)."""
+    cheat = notebook('''
+def locate_gradient_bug(backward, parameters, X, Y, hidden_activation="relu", output_activation="sigmoid"):
+    AL, caches = model_forward(X, parameters, hidden_activation, output_activation)
+    mine = backward(AL, Y, caches, hidden_activation, output_activation)
+    right = model_backward(AL, Y, caches, hidden_activation, output_activation)
+    worst = max(mine, key=lambda k: float(np.max(np.abs(mine[k] - right[k]))))
+    return worst if np.max(np.abs(mine[worst] - right[worst])) > 0 else None
+''')
+    with pytest.raises(CheckFailed):
+        run_hidden("locate_gradient_bug", cheat)
+    capfd.readouterr()

@@ -154,6 +154,12 @@ def network(dims, m, hidden, output, seed, scale=1.0):
     return parameters, X, Y
 
 
+def _no_model_backward(*args, **kwargs):
+    """Stands for model_backward while locate_gradient_bug is graded."""
+    raise RuntimeError("model_backward is not available here: is `backward` (the argument) called? Locate the bug "
+                       "by checking the gradients of the backward pass you are given")
+
+
 @contextlib.contextmanager
 def planted(fn, name, replacement):
     """While active, the name `name` in fn's module (the notebook) means `replacement`; restored afterwards."""
@@ -499,7 +505,9 @@ def check_locate_gradient_bug(locate_gradient_bug):
 
     with checking('locate_gradient_bug', locate_gradient_bug) as (report, _):
         for label, backward, parameters, X, Y, hidden, output, expected in trials:
-            with planted(locate_gradient_bug, "model_backward", _BACKWARD):
+            # No right model_backward while this is graded: comparing `backward` with one would locate the bug
+            # without checking a gradient. The function must check the backward pass it is given.
+            with planted(locate_gradient_bug, "model_backward", _no_model_backward):
                 answer = call(report, locate_gradient_bug, (backward, parameters, X, Y, hidden, output), names)
             if answer is not None and not isinstance(answer, str):
                 report.expect(label, False, f"returned a {type(answer).__name__}", NOT_A_NAME)
