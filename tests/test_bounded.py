@@ -86,3 +86,19 @@ def test_the_grader_takes_only_arrays_of_the_exercises_kinds_and_sizes():
     for refused in (np.ones(MAX_ELEMENTS + 1), np.arange(5000), np.ones(3, dtype=complex)):
         with pytest.raises(TypeError, match="the grader takes arrays"):
             admissible((refused,))
+
+
+def test_every_nbgrader_process_of_grade_all_has_a_time_limit():
+    """A process that outlives its limit is killed and reported as failed (its chunk is then graded one student at
+    a time, so a submission that holds its process costs only its own grade)."""
+    import os
+    import sys
+
+    from autograder.commands.grade_all import STUDENT_SECONDS, run_bounded
+
+    start = time.monotonic()
+    code, log = run_bounded([sys.executable, "-c", "import time; print('working'); time.sleep(60)"], ".",
+                            dict(os.environ), timeout=1)
+    assert code != 0 and "stopped after 1 s" in log and time.monotonic() - start < 10
+    assert run_bounded([sys.executable, "-c", "print('fine')"], ".", dict(os.environ), timeout=20) == (0, "fine\n")
+    assert STUDENT_SECONDS >= 300, "at least a notebook's budget per student"

@@ -179,6 +179,25 @@ def _dying_with_parent():
     return [setpriv, "--pdeathsig", "KILL", "--"] if setpriv else []
 
 
+# Seconds one student's submission may take in an nbgrader process: the notebook's budget
+# (c.BudgetedExecute.notebook_budget, 300 s) plus the kernel's start, repairs, and the grader's grace per check.
+STUDENT_SECONDS = 300 + 120
+
+
+def run_bounded(command, cwd, env, timeout):
+    """Run command; returns (exit code, its output). A process still running after `timeout` seconds is killed
+    and reported as failed: a chunk that fails is graded again one student at a time, so a submission that
+    holds its process that long costs only its own grade."""
+    try:
+        done = subprocess.run(command, cwd=cwd, capture_output=True, text=True, env=env, check=False,
+                              timeout=timeout)
+    except subprocess.TimeoutExpired as expired:
+        output = "".join(part.decode(errors="replace") if isinstance(part, bytes) else part or ""
+                         for part in (expired.stdout, expired.stderr))
+        return -9, f"{output}\nERROR: stopped after {timeout:g} s (the time limit of its submissions)"
+    return done.returncode, done.stdout + done.stderr
+
+
 def grade_chunk(course_dir, assignment, chunk, everyone, db_url=None, patience=PATIENCE):
     """`nbgrader autograde` for the students of `chunk` in one process (a Dask task); returns (ok, seconds,
     error lines). Run again while the gradebook is unreachable, for up to `patience` seconds. Writes each
@@ -191,22 +210,21 @@ def grade_chunk(course_dir, assignment, chunk, everyone, db_url=None, patience=P
     before = {s: fingerprint(Path(course_dir) / "submitted" / s / assignment) for s in chunk}
     attempt = 0
     while True:
-        done = subprocess.run([*_dying_with_parent(), sys.executable, "-m", "nbgrader", "autograde", assignment,
-                               *select, *database, "--force", "--log-level=WARN"], cwd=course_dir,
-                              capture_output=True, text=True, env=env, check=False)
-        log = done.stdout + done.stderr
+        returncode, log = run_bounded([*_dying_with_parent(), sys.executable, "-m", "nbgrader", "autograde",
+                                       assignment, *select, *database, "--force", "--log-level=WARN"],
+                                      course_dir, env, timeout=len(chunk) * STUDENT_SECONDS)
         transient = any(sign in log for sign in TRANSIENT)
-        if done.returncode == 0 or not transient or time.monotonic() - start > patience:
+        if returncode == 0 or not transient or time.monotonic() - start > patience:
             break
         attempt += 1
         time.sleep(min(0.5 * attempt, 5.0))  # another writer holds SQLite, or the database is away for a moment
-    if done.returncode == 0:
+    if returncode == 0:
         for student, print_ in before.items():
             state = _state_path(course_dir, assignment, student)
             state.parent.mkdir(parents=True, exist_ok=True)
             state.write_text(json.dumps({"fingerprint": print_, "nbgrader_runs": attempt + 1}))
     errors = "\n".join(line for line in log.splitlines() if "ERROR" in line or "Error" in line)
-    return done.returncode == 0, time.monotonic() - start, errors[-800:]
+    return returncode == 0, time.monotonic() - start, errors[-800:]
 
 
 def chunks_of(students, jobs, largest=8):
