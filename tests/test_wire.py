@@ -241,3 +241,14 @@ def test_reports_are_capped_after_the_verdict_and_student_text_cannot_pass_for_a
     text = "".join(o.get("text", "") for o in outputs)
     assert text.count(HEADER) == 1 and len(text) < REPORT_LIMIT + 60_000
     assert outputs[-1]["data"]["text/plain"] == "2"
+
+
+def test_a_constant_factor_is_named_only_when_the_ratio_is_the_same_across_entries():
+    from course.checks.report import compare
+
+    one = compare("J", 446.0, 1.0)
+    assert not one.ok and "constant factor" not in (one.hint or ""), "one number is always a multiple of another"
+    many = compare("dW", 3.0 * np.arange(1.0, 5.0), np.arange(1.0, 5.0))
+    assert "constant factor" in many.hint
+    uneven = compare("dW", np.array([1.0, 4.0, 9.0]), np.array([1.0, 2.0, 3.0]))
+    assert "constant factor" not in (uneven.hint or "")

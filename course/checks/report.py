@@ -97,6 +97,8 @@ def _scale_hint(name, actual, expected, m):
         return f"{name} is {m}× too large over {m} examples: is the 1/m missing?"
     if m and m > 1 and np.isclose(k, 1.0 / m, rtol=1e-4):
         return f"{name} is {m}× too small over {m} examples: a 1/m too many?"
+    if np.count_nonzero(expected) < 2:  # one number is always some multiple of another: that names no cause
+        return None
     return f"{name} is {k:.3g}× what it should be: a constant factor is off"
 
 
