@@ -17,11 +17,9 @@ checks of the notebook's worked examples.
 
 from __future__ import annotations
 
-import contextlib
-
 import numpy as np
 
-from course.checks.calling import call, number, quiet
+from course.checks.calling import call, number, planted, quiet
 
 from .. import reference as ref
 from ._harness import checking, distinct_dims, fresh_rng
@@ -158,24 +156,6 @@ def _no_model_backward(*args, **kwargs):
     """Stands for model_backward while locate_gradient_bug is graded."""
     raise RuntimeError("model_backward is not available here: is `backward` (the argument) called? Locate the bug "
                        "by checking the gradients of the backward pass you are given")
-
-
-@contextlib.contextmanager
-def planted(fn, name, replacement):
-    """While active, the name `name` in fn's module (the notebook) means `replacement`; restored afterwards."""
-    namespace = getattr(fn, "__globals__", None)
-    if not isinstance(namespace, dict):
-        yield
-        return
-    had, old = name in namespace, namespace.get(name)
-    namespace[name] = replacement
-    try:
-        yield
-    finally:
-        if had:
-            namespace[name] = old
-        else:
-            namespace.pop(name, None)
 
 
 def scaled(backward, factors):

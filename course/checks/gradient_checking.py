@@ -13,12 +13,10 @@ a test cell that writes to stderr.
 
 from __future__ import annotations
 
-import contextlib
-
 import numpy as np
 
 from . import stored
-from .calling import call, number
+from .calling import call, number, planted
 from .report import CheckFailed, Report
 
 __all__ = [
@@ -127,24 +125,6 @@ class StoredGradients:
                              f"{output_activation!r}) on a network with ({self.activations[0]!r}, "
                              f"{self.activations[1]!r}): pass hidden_activation and output_activation on")
         return {name: np.array(value) for name, value in self.grads.items()}
-
-
-@contextlib.contextmanager
-def planted(fn, name, replacement):
-    """While active, the name `name` in fn's module (your notebook) means `replacement`; restored afterwards."""
-    namespace = getattr(fn, "__globals__", None)
-    if not isinstance(namespace, dict):
-        yield
-        return
-    had, old = name in namespace, namespace.get(name)
-    namespace[name] = replacement
-    try:
-        yield
-    finally:
-        if had:
-            namespace[name] = old
-        else:
-            namespace.pop(name, None)
 
 
 def _needs_forward(fn, exercise):
