@@ -20,6 +20,7 @@ from __future__ import annotations
 import numpy as np
 
 from course.checks.calling import call, number, planted, quiet
+from course.checks.gradient_checking import ScalarFunction
 
 from .. import reference as ref
 from ._harness import checking, distinct_dims, fresh_rng
@@ -43,22 +44,16 @@ LOCATE_THRESHOLD = 1e-5  # locate_gradient_bug answers None when every relative 
 # The catalogue: fixtures and typical mistakes (shared with the generator of the visible checks' values)
 # --------------------------------------------------------------------------------------------------------
 
-class ScalarOf:
-    """A scalar function of an array of one fixed shape that refuses arrays of any other shape (so that a
-    numerical_gradient that flattens x or hands f a single entry is told so in words)."""
+class ScalarOf(ScalarFunction):
+    """The hidden check's f: `formula` on arrays of one fixed shape, refusing any other shape in words (as the
+    visible check's test functions do)."""
 
     def __init__(self, shape, formula):
-        self.shape, self.formula = tuple(shape), formula
+        super().__init__(shape)
+        self.formula = formula
 
-    def __repr__(self):
-        return "f"
-
-    def __call__(self, v):
-        v = np.asarray(v, dtype=np.float64)
-        if v.shape != self.shape:
-            raise ValueError(f"f was called with an array of shape {v.shape}, but x has shape {self.shape}: "
-                             "give f a perturbed copy of the whole x, one entry changed")
-        return float(self.formula(v))
+    def value(self, v):
+        return self.formula(v)
 
 
 ONE_SIDED = ("that is the one-sided difference {}, whose error is O(ε) (about ε f''/2, large where f curves "
