@@ -978,25 +978,6 @@ def test_notebook_solutions_pass_every_check(capsys):
     assert capsys.readouterr().err == ""
 
 
-def test_notebook_test_cells_are_the_prescribed_text():
-    cells = json.loads(NOTEBOOK.read_text(encoding="utf-8"))["cells"]
-    points = {}
-    for cell in cells:
-        meta = cell.get("metadata", {}).get("nbgrader", {})
-        if not meta.get("grade"):
-            continue
-        name = meta["grade_id"].removeprefix("test_")
-        assert "".join(cell["source"]) == (
-            f"from course.checks import check_{name}\n\ncheck_{name}({name})\n### BEGIN HIDDEN TESTS\n"
-            f"from course.checks import hidden_check\n\nhidden_check(\"{name}\")\n"
-            "### END HIDDEN TESTS")
-        points[name] = meta["points"]
-    assert points == {"initialize_parameters": 1, "softmax": 2, "model_forward": 3, "compute_cost": 1,
-                      "cost_gradient": 1, "mse_cost": 1, "mse_gradient": 1, "softmax_cross_entropy": 1,
-                      "model_backward": 4, "update_parameters": 1, "tied_weights_backward": 3}
-    assert sum(points.values()) == 19
-
-
 def test_extra_entries_in_a_returned_dict_are_ignored_with_a_note(capsys):
     """deeplearning.ai's habit: model_backward also returns dA0, dA1, ...; nothing reads them, full marks."""
     def with_dA(AL, Y, caches, hidden_activation="relu", output_activation="sigmoid"):
