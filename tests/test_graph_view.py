@@ -190,3 +190,13 @@ def test_a_graph_without_the_backward_pass_has_its_forward_steps_only():
     assert not [gid for gid in shown if gid.startswith(("grad:", "product:"))]
     with pytest.raises(ValueError, match="needs the values"):
         neuron_graph(w, b, x, {"z": -1.0})
+
+
+def test_a_chosen_step_as_a_static_figure(monkeypatch):
+    graph = examples.tied()
+    shown = []
+    monkeypatch.setattr("IPython.display.display", lambda obj: shown.append(obj))
+    assert graph_view.step_through(graph, step=len(graph.forward), static=True) is None
+    title = shown[0].axes[0].get_title()
+    assert f"step {len(graph.forward)}/{graph.n_steps - 1}: forward" in title and "J = " in title
+    assert not [gid for gid in texts(shown[0]) if gid.startswith("grad:")]

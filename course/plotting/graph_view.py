@@ -287,20 +287,25 @@ def _widgets_wanted():
     return True
 
 
-def step_through(graph, step=0):
+def step_through(graph, step=0, static=None):
     """Show the graph in a notebook with controls that advance it one event at a time (ipywidgets); where widgets
-    are not available (no ipywidgets, or nbgrader running the notebook) show the static figure of every step.
+    are not available show the static figure of every step instead.
+
+    Widgets need a live JupyterLab. They are left out on their own while nbgrader runs the notebook (autograde,
+    so feedback pages get the figure) and when ipywidgets is not installed; for a notebook executed by nbconvert
+    pass static=True (or call plot_graph).
 
     Args:
         graph: a ComputationalGraph.
-        step: the step shown first (0..graph.n_steps - 1).
+        step: the step shown first (0..graph.n_steps - 1); with static=True the step drawn, None for all of them.
+        static: True for the static figure, False for the widgets, None to choose as above.
     Returns:
         the ipywidgets box (already displayed), or None when the static figure was shown instead.
     """
     from IPython.display import display
 
-    if not _widgets_wanted():
-        display(plot_graph(graph))
+    if static or (static is None and not _widgets_wanted()):
+        display(plot_graph(graph, step if static else None))
         plt.close("all")
         return None
     import ipywidgets as widgets
@@ -310,6 +315,7 @@ def step_through(graph, step=0):
     back = widgets.Button(description="◀ back", layout=widgets.Layout(width="90px"))
     ahead = widgets.Button(description="next ▶", layout=widgets.Layout(width="90px"))
     caption = widgets.Label()
+    caption.add_class("graph-caption")
     out = widgets.Output()
 
     def draw(change=None):
