@@ -131,8 +131,8 @@ def test_each_step_shows_what_has_fired_and_nothing_more(name):
     F = len(graph.forward)
     given = {node.name for node in graph.nodes if node.given and node.value is not None}
     _, ax = plt.subplots()
-    # the first and last steps of each pass and a few between (drawing every step would double the test's time)
-    steps = sorted({0, 1, 2, F - 1, F, F + 1, F + 2, F + 5, graph.n_steps - 1} & set(range(graph.n_steps)))
+    # the first and last steps of each pass and one between (drawing every step would take seconds per graph)
+    steps = sorted({0, 1, F, F + 1, F + 3, graph.n_steps - 1} & set(range(graph.n_steps)))
     for step in steps:
         ax.clear()
         shown = texts(graph_view.plot_graph(graph, step, ax=ax))
@@ -166,8 +166,9 @@ def test_the_step_through_advances_and_falls_back_to_a_static_figure(monkeypatch
     assert slider.value == 0 and caption.value == graph.caption(0)
     ahead.click()
     assert slider.value == 1 and caption.value.startswith("forward 1/2: z =")
-    for _ in range(graph.n_steps + 2):
-        ahead.click()
+    slider.value = graph.n_steps - 2
+    ahead.click()
+    ahead.click()  # at the last step already: it stays there
     assert slider.value == graph.n_steps - 1 and caption.value == graph.caption(None)
     back.click()
     assert slider.value == graph.n_steps - 2
