@@ -100,7 +100,7 @@ def layer_units_graph(x, W, b, forward, backward=None, activation="g"):
     nodes = [Node(f"x{i}", f"x{_sub(i)}", (0.0, x_top - 3.0 * i), x[i], "input") for i in range(n_x)]
     for j in range(n_y):
         height = u_top - 3.6 * j
-        nodes += [Node(f"b{j}", f"b{_sub(j)}", (3.0, height + 1.5), b[j], "param"),
+        nodes += [Node(f"b{j}", f"b{_sub(j)}", (5.2, height + 1.4), b[j], "param"),
                   Node(f"z{j}", f"z{_sub(j)}", (4.2, height), z[j]), Node(f"y{j}", f"y{_sub(j)}", (6.4, height), y[j])]
     weights = [(f"x{i}", f"z{j}") for j in range(n_y) for i in range(n_x)]
     edges = weights + [(f"b{j}", f"z{j}") for j in range(n_y)] + [(f"z{j}", f"y{j}") for j in range(n_y)]
@@ -211,11 +211,11 @@ def tied_weights_graph(X, Y, W, b1, b2, forward, backward=None, hidden_activatio
     """
     _need(forward, ("Z1", "A1", "A2", "J"), "tied_weights_graph's forward")
     m = np.asarray(X).shape[1]
-    nodes = [Node("X", "X", (0.0, 0.0), X, "input"), Node("W", "W (shared)", (3.3, 5.4), W, "param"),
-             Node("b1", "b₁", (0.8, 3.4), b1, "param"), Node("Z1", "Z₁", (1.8, 0.0), forward["Z1"]),
-             Node("A1", "A₁", (3.8, 0.0), forward["A1"]), Node("b2", "b₂", (4.8, 3.4), b2, "param"),
-             Node("A2", "A₂ = Z₂", (6.2, 0.0), forward["A2"]), Node("Y", "Y", (8.2, 3.4), Y, "input"),
-             Node("J", "J", (8.4, 0.0), forward["J"], "cost")]
+    nodes = [Node("X", "X", (0.0, 0.0), X, "input"), Node("W", "W (shared)", (3.6, 5.4), W, "param"),
+             Node("b1", "b₁", (1.0, 3.4), b1, "param"), Node("Z1", "Z₁", (2.2, 0.0), forward["Z1"]),
+             Node("A1", "A₁", (4.6, 0.0), forward["A1"]), Node("b2", "b₂", (8.0, 3.4), b2, "param"),
+             Node("A2", "A₂ = Z₂", (7.0, 0.0), forward["A2"]), Node("Y", "Y", (9.9, 3.4), Y, "input"),
+             Node("J", "J", (9.4, 0.0), forward["J"], "cost")]
     edges = [("X", "Z1"), ("W", "Z1"), ("b1", "Z1"), ("Z1", "A1"), ("A1", "A2"), ("W", "A2"), ("b2", "A2"),
              ("A2", "J"), ("Y", "J")]
     events = [Forward("Z1", "Z₁ = W X + b₁ (W's first use)", edges[:3]),
