@@ -253,3 +253,36 @@ def test_feedback_maths_is_typeset_offline(course_copy, page):
     assert "\\frac" not in text and "$" not in text, "no formula is left as raw TeX"
     assert page.locator(".MathJax_Error, .merror").count() == 0
     assert not aborted, f"the page asked the network for {aborted}"
+
+
+GRAPH_CELL = """from course.plotting import neuron_graph, step_through
+import numpy as np
+w, x = np.array([[1.0], [2.0], [-1.0]]), np.array([[2.0], [-1.0], [0.5]])
+step_through(neuron_graph(w, -0.5, x, {"z": -1.0, "y": 0.2689}, None, "σ"));
+"""
+
+
+def test_the_graph_steps_through_in_jupyterlab(lab, lab_page):
+    """The computational-graph view's widget in JupyterLab: `next ▶` advances the pass, and the figure changes."""
+    page = lab_page
+    base, token = lab
+    notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(GRAPH_CELL)], metadata={
+        "kernelspec": {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}})
+    body = json.dumps({"type": "notebook", "content": json.loads(nbformat.writes(notebook))}).encode()
+    request = urllib.request.Request(f"{base}/api/contents/graph_view.ipynb", data=body, method="PUT",
+                                     headers={"Authorization": f"token {token}", "Content-Type": "application/json"})
+    urllib.request.urlopen(request).close()
+
+    page.goto(f"{base}/lab/tree/graph_view.ipynb?reset&token={token}")
+    page.wait_for_function(KERNEL_IDLE, timeout=60_000)
+    assert page.evaluate("() => window.jupyterapp.commands.execute('notebook:run-all-cells')") is True
+    figure = page.locator(".jp-OutputArea .widget-output img")
+    figure.wait_for(timeout=60_000)
+    before = figure.get_attribute("src")
+    assert "the given inputs" in page.locator(".graph-caption").inner_text()
+
+    page.get_by_role("button", name="next ▶").click()
+    page.wait_for_function("(before) => { const img = document.querySelector('.widget-output img');"
+                           " return img && img.getAttribute('src') !== before; }", arg=before, timeout=30_000)
+    assert "forward 1/2: z =" in page.locator(".graph-caption").inner_text()
+    assert page.locator(".widget-readout").first.inner_text().strip() == "1"

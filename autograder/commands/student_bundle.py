@@ -29,7 +29,7 @@ include = ["course*"]
 course = ["data/*"]
 """
 
-REQUIREMENTS = "numpy>=1.26,<3\nmatplotlib>=3.8,<4\nthreadpoolctl>=3.1,<4\njupyterlab>=4.2,<5\n-e .\n"
+REQUIREMENTS = "numpy>=1.26,<3\nmatplotlib>=3.8,<4\nthreadpoolctl>=3.1,<4\njupyterlab>=4.2,<5\nipywidgets>=8.1,<9\n-e .\n"
 
 README = """# backprop-course: your notebooks
 

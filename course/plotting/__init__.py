@@ -3,5 +3,7 @@
 from .application import *
 from .deep_network import *
 from .gradient_checking import *
+from .graph_view import *
+from .graphs import *
 from .single_example import *
 from .vectorized import *
