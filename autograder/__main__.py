@@ -23,9 +23,11 @@ def _grade(args):
 def _release(args):
     from . import exercises, visible
     from .commands.release import build_release
+    from .visible import graph_numbers
 
     repo = find_course_dir(args.course_dir)
-    differences = (visible.update(repo, check=args.check) + build_release(repo, check=args.check)
+    differences = (visible.update(repo, check=args.check) + graph_numbers.update(repo, check=args.check)
+                   + build_release(repo, check=args.check)
                    + exercises.update_curriculum(repo / "README.md", check=args.check))
     for line in differences:
         print(("  " if args.check else "  updated: ") + line)

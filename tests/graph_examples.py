@@ -6,7 +6,13 @@ from __future__ import annotations
 import numpy as np
 
 from autograder import reference as ref
-from course.plotting.graphs import layer_units_graph, network_graph, neuron_graph, tied_weights_graph
+from course.plotting.graphs import (
+    given_numbers,
+    layer_units_graph,
+    network_graph,
+    neuron_graph,
+    tied_weights_graph,
+)
 
 
 def neuron_values():
@@ -68,23 +74,13 @@ def network():
 
 
 def tied_values():
-    """03 §8.2's example: n = 3, m = 5, tanh, seed 9, zero biases."""
-    rng = np.random.default_rng(9)
-    n, m = 3, 5
-    X, Y = rng.standard_normal((n, m)), rng.standard_normal((n, m))
-    W = rng.standard_normal((n, n)) / np.sqrt(n)
-    b1, b2 = np.zeros((n, 1)), np.zeros((n, 1))
-    A1, cache1 = ref.layer_forward(X, W, b1, "tanh")
-    A2, cache2 = ref.layer_forward(A1, W, b2, "linear")
-    dA2 = ref.mse_gradient(A2, Y)
-    dA1, dW2, db2 = ref.layer_backward(dA2, cache2, "linear")
-    _, dW1, db1 = ref.layer_backward(dA1, cache1, "tanh")
-    slope1 = ref.tanh_derivative(cache1[0])
+    """03 §8.2's example (n = 3, m = 5, tanh, seed 9, zero biases): the course's given numbers, as the notebook
+    reads them, and the reference's tied_weights_backward for the sum and the biases' gradients."""
+    given = given_numbers("tied_weights")
+    X, Y, W = (given["inputs"][k] for k in ("X", "Y", "W"))
+    b1, b2 = np.zeros((3, 1)), np.zeros((3, 1))
     total = ref.tied_weights_backward(X, Y, W, b1, b2)
-    forward = {"Z1": cache1[0], "A1": A1, "A2": A2, "J": ref.mse_cost(A2, Y)}
-    backward = {"dA2": dA2, "dZ2": dA2, "dW_layer2": dW2, "db2": db2, "dA1": dA1, "slope1": slope1,
-                "dZ1": dA1 * slope1, "dW_layer1": dW1, "db1": db1, "dW": total["dW"]}
-    return (X, Y, W, b1, b2), forward, backward
+    return (X, Y, W, b1, b2), given["forward"], {**given["backward"], **total}
 
 
 def tied():

@@ -10,7 +10,9 @@ import matplotlib
 import numpy as np
 import pytest
 
+from autograder import reference
 from course.plotting import graph_view
+from course.plotting.graphs import GIVEN
 
 from . import graph_examples as examples
 
@@ -201,3 +203,19 @@ def test_a_chosen_step_as_a_static_figure(monkeypatch):
     title = shown[0].axes[0].get_title()
     assert f"step {len(graph.forward)}/{graph.n_steps - 1}: forward" in title and "J = " in title
     assert not [gid for gid in texts(shown[0]) if gid.startswith("grad:")]
+
+
+def test_the_given_tied_weights_numbers_are_the_reference_s():
+    """03 §8.2's given shares are what the reference's layers give for the notebook's inputs, and they add up to the
+    reference's tied_weights_backward dW; the file is in step with its generator."""
+    from autograder.visible import graph_numbers
+
+    (X, Y, W, b1, _), forward, backward = examples.tied_values()
+    rng = np.random.default_rng(9)
+    assert np.array_equal(X, rng.standard_normal((3, 5))) and np.array_equal(Y, rng.standard_normal((3, 5)))
+    assert np.array_equal(W, rng.standard_normal((3, 3)) / np.sqrt(3))
+    A1, cache1 = reference.layer_forward(X, W, b1, "tanh")
+    assert np.allclose(forward["A1"], A1) and np.allclose(forward["Z1"], cache1[0])
+    assert np.allclose(backward["dW_layer1"] + backward["dW_layer2"], backward["dW"], rtol=1e-12, atol=1e-15)
+    assert not np.allclose(backward["dW_layer1"], backward["dW"])  # two real shares, neither is the whole
+    assert GIVEN.read_text(encoding="utf-8") == graph_numbers.render()

@@ -26,7 +26,7 @@ dependencies = ["numpy>=1.26", "matplotlib>=3.8", "threadpoolctl>=3.1"]
 include = ["course*"]
 
 [tool.setuptools.package-data]
-course = ["data/*"]
+course = ["data/*", "checks/stored/*.json"]
 """
 
 REQUIREMENTS = "numpy>=1.26,<3\nmatplotlib>=3.8,<4\nthreadpoolctl>=3.1,<4\njupyterlab>=4.2,<5\nipywidgets>=8.1,<9\n-e .\n"

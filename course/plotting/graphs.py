@@ -10,14 +10,32 @@ Without `backward` the graph has its forward pass only. Show one with `step_thro
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import numpy as np
 
+from ..checks.stored import decode
 from .graph_view import Backward, ComputationalGraph, Forward, Node
 
-__all__ = ["layer_units_graph", "network_graph", "neuron_graph", "tied_weights_graph"]
+__all__ = ["given_numbers", "layer_units_graph", "network_graph", "neuron_graph", "tied_weights_graph"]
 
 _SUB = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
 _SUP = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
+
+
+GIVEN = Path(__file__).resolve().parent.parent / "data" / "graph_numbers.json"
+
+
+def given_numbers(example):
+    """Numbers computed by the course's authors for a figure whose numbers would otherwise spell out an exercise's
+    code (`python -m autograder release` writes them). example: "tied_weights" (03 §8.2), whose value is
+    {"inputs": {"X", "Y" (3, 5), "W" (3, 3)}, "forward": {...}, "backward": {...}} as tied_weights_graph takes
+    them, without the sum dW and the biases' gradients, which come from the student's own function."""
+    numbers = json.loads(GIVEN.read_text(encoding="utf-8"))
+    if example not in numbers:
+        raise KeyError(f"no given numbers for {example!r}; there are: {sorted(numbers)}")
+    return decode(numbers[example])
 
 
 def _sub(*indices):
