@@ -177,12 +177,13 @@ class Report:
         self.outcomes = []
         self._inputs_checked = False
 
-    def note_inputs(self, changed):
-        """Record whether one call changed its inputs; only the first change becomes a line of the table."""
+    def note_inputs(self, changed, hint=None):
+        """Record whether one call changed its inputs (their names); only the first change becomes a line of the
+        table, with `hint` (what to do instead) or a general one."""
         if changed and not any(o.name == "inputs" and not o.ok for o in self.outcomes):
-            self.add(Outcome("inputs", False, "changed: " + ", ".join(changed),
-                             f"your function changed its input {', '.join(changed)}: work on a copy "
-                             "(e.g. dZ = dA.copy()) or build a new array instead of assigning into one"))
+            self.add(Outcome("inputs", False, "changed: " + ", ".join(changed), hint or
+                             f"your function changed its input {', '.join(changed)}, which must be left unchanged "
+                             "(the caller still needs it): build new arrays instead of assigning into the given ones"))
         self._inputs_checked = True
 
     def add(self, outcome):
