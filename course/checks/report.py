@@ -153,11 +153,15 @@ def _compare(name, actual, expected, *, m, mistakes, rtol, atol):
     if np.allclose(array, expected, rtol=rtol, atol=atol):
         return Outcome(name, True, detail)
     hint = None
+    matching = []
     for sentence, wrong in (mistakes or {}).items():
         wrong = np.asarray(wrong, dtype=np.float64)
         if wrong.shape == expected.shape and np.allclose(array, wrong, rtol=rtol, atol=atol):
-            hint = sentence
-            break
+            matching.append(sentence)
+    if len(matching) == 1:
+        hint = matching[0]
+    elif matching:  # mistakes that give the same value here: the numbers do not say which one it is
+        hint = "one of these mistakes (they give the same values here): " + "; or ".join(matching)
     if hint is None and expected.ndim == 2 and expected.shape[0] == expected.shape[1] \
             and np.allclose(array, expected.T, rtol=rtol, atol=atol):
         hint = f"{name} equals the transpose of the right answer: a transpose wrong?"
