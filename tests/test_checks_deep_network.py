@@ -22,6 +22,8 @@ import pytest
 
 from autograder import hidden
 from autograder import reference as ref
+from autograder.engine.verdict import points_for, share_of
+from autograder.exercises import BY_NAME
 from autograder.hidden import deep_network as catalogue
 from autograder.visible import deep_network as worked
 from course import checks, datasets
@@ -231,6 +233,39 @@ def ce_columns(AL, Y):
     return -np.mean(np.sum(Y * np.log(AL), axis=0))
 
 
+# The usual guards of a log cost, with the largest ε the README allows (1e-7): correct, full marks everywhere.
+EPS = 1e-7
+
+
+def cost_guard_eps(AL, Y):
+    return float(-np.mean(Y * np.log(AL + EPS) + (1 - Y) * np.log(1 - AL + EPS)))
+
+
+def cost_clip(AL, Y):
+    A = np.clip(AL, EPS, 1 - EPS)
+    return -np.sum(Y * np.log(A) + (1 - Y) * np.log(1 - A)) / Y.shape[1]
+
+
+def cost_gradient_guard(AL, Y):
+    return -Y / (AL + EPS) + (1 - Y) / (1 - AL + EPS)
+
+
+def ce_guard_eps(AL, Y):
+    return float(-np.sum(Y * np.log(AL + EPS)) / Y.shape[1])
+
+
+def ce_maximum(AL, Y):
+    return -np.mean(np.sum(Y * np.log(np.maximum(AL, EPS)), axis=0))
+
+
+def ce_clip(AL, Y):
+    return float(-np.sum(Y * np.log(np.clip(AL, EPS, 1 - EPS))) / Y.shape[1])
+
+
+GUARDED = {"compute_cost": [cost_guard_eps, cost_clip], "cost_gradient": [cost_gradient_guard],
+           "softmax_cross_entropy": [ce_guard_eps, ce_maximum, ce_clip]}
+
+
 def backward_loop(AL, Y, caches, hidden_activation="relu", output_activation="sigmoid"):
     return _backward(AL, Y, list(caches), hidden_activation)
 
@@ -322,11 +357,11 @@ CORRECT = {
     "initialize_parameters": [ref.initialize_parameters, init_lecun_legacy_rng, init_he_uniform, init_glorot],
     "softmax": [ref.softmax, softmax_loop, softmax_float32, softmax_global_max, _softmax_lse],
     "model_forward": [ref.model_forward, forward_explicit, forward_float32, forward_with_layer_forward],
-    "compute_cost": [ref.compute_cost, cost_dot, cost_squeeze, cost_float32],
-    "cost_gradient": [ref.cost_gradient, cost_gradient_seed, cost_gradient_float32],
+    "compute_cost": [ref.compute_cost, cost_dot, cost_squeeze, cost_float32, *GUARDED["compute_cost"]],
+    "cost_gradient": [ref.cost_gradient, cost_gradient_seed, cost_gradient_float32, *GUARDED["cost_gradient"]],
     "mse_cost": [ref.mse_cost, mse_columns, mse_einsum],
     "mse_gradient": [ref.mse_gradient, mse_gradient_subtract, mse_gradient_float32],
-    "softmax_cross_entropy": [ref.softmax_cross_entropy, ce_mask, ce_columns],
+    "softmax_cross_entropy": [ref.softmax_cross_entropy, ce_mask, ce_columns, *GUARDED["softmax_cross_entropy"]],
     "model_backward": [ref.model_backward, backward_loop, backward_einsum, backward_float32,
                        backward_with_layer_backward, backward_seed_route],  # the lesson's route through dA[L] is right
     "update_parameters": [ref.update_parameters, update_copy, update_by_layer],
@@ -369,6 +404,15 @@ def _init(layer_dims, seed, make_W, make_b=None, key=lambda kind, layer: f"{kind
         out[key("W", layer)] = make_W(rng, n, n_prev)
         out[key("b", layer)] = make_b(rng, n) if make_b else np.zeros((n, 1))
     return out
+
+
+def i_seeded_001(layer_dims, seed=0):
+    np.random.seed(1)                  # a seed written into the code, and a fixed 0.01 scale
+    parameters = {}
+    for layer in range(1, len(layer_dims)):
+        parameters["W" + str(layer)] = np.random.randn(layer_dims[layer], layer_dims[layer - 1]) * 0.01
+        parameters["b" + str(layer)] = np.zeros((layer_dims[layer], 1))
+    return parameters
 
 
 def i_zeros(layer_dims, seed=0):
@@ -428,6 +472,11 @@ def s_in_place(Z):
     Z -= Z.max(axis=0, keepdims=True)
     E = np.exp(Z)
     return E / E.sum(axis=0, keepdims=True)
+
+
+def s_whole_matrix(Z):
+    E = np.exp(Z - np.max(Z))
+    return E / np.sum(E)               # the sum over every entry, not per column
 
 
 def s_no_exp(Z):
@@ -685,6 +734,8 @@ MUTANTS = [
     ("softmax", s_axis1, "wrong axis"),
     ("softmax", s_in_place, "changed its input Z"),
     ("softmax", s_no_exp, "np.exp"),
+    ("softmax", s_whole_matrix, "sum over the whole matrix"),
+    ("initialize_parameters", i_seeded_001, "a fixed 0.01"),
     ("model_forward", mf_last_hidden, "treated like the hidden ones"),
     ("model_forward", mf_off_by_one, "off-by-one"),
     ("model_forward", mf_output_everywhere, "hidden layers use hidden_activation"),
@@ -771,6 +822,8 @@ def test_visible_checks_catch_the_mutants(capsys):
     ("initialize_parameters", i_times_001, "a fixed 0.01"),
     ("softmax", s_no_shift, "without the max shift"),
     ("softmax", s_axis1, "wrong axis"),
+    ("softmax", s_whole_matrix, "sum over the whole matrix"),
+    ("initialize_parameters", i_seeded_001, "a seed is written into the code"),
     ("model_forward", mf_last_hidden, "treated like the hidden ones"),
     ("model_forward", mf_off_by_one, "off-by-one"),
     ("model_forward", mf_cache_A, "not A"),
@@ -988,3 +1041,103 @@ def test_extra_entries_in_a_returned_dict_are_ignored_with_a_note(capsys):
     hidden.check_model_backward(with_dA)
     assert "ignored" in capsys.readouterr().out
     checks.check_model_backward(with_dA)
+
+
+# --------------------------------------------------------------------------------------------------------
+# Guarded logs: the tolerance from the math (autograder/hidden/deep_network.py, COST_TOL)
+# --------------------------------------------------------------------------------------------------------
+
+def test_guarded_logs_keep_full_marks_on_every_hidden_input(capsys):
+    """log(A + ε), log(max(A, ε)), clip(A, ε, 1 - ε) with ε = 1e-7: full marks on 150 fresh draws each."""
+    for _ in range(150):
+        for exercise, solutions in GUARDED.items():
+            for fn in solutions:
+                run_hidden(exercise, fn)
+    assert capsys.readouterr().err == ""
+
+
+def _log_cost_cases(rng):
+    k, m = catalogue.distinct_dims(rng, 2, 2, 12)
+    AL, Y = catalogue.binary_case(rng, m)
+    yield "compute_cost", AL, Y, ref.compute_cost(AL, Y), catalogue.compute_cost_mistakes(AL, Y)
+    AL, Y = catalogue.cross_entropy_case(rng, k, m)
+    assert np.allclose(AL.sum(axis=0), 1.0) and np.all(AL > 0)
+    yield "softmax_cross_entropy", AL, Y, ref.softmax_cross_entropy(AL, Y), catalogue.cross_entropy_mistakes(AL, Y)
+
+
+def test_the_cost_tolerance_holds_every_guard_and_no_named_mistake():
+    """On 3000 draws of the hidden inputs: every probability whose log counts lies in [P_FLOOR, 1 - P_FLOOR], a
+    guarded cost is within the bound GUARD / P_FLOOR the check's comment derives (well inside COST_TOL), and every
+    named mistake (and m·J, -J, J/m) is more than 100 times the tolerance away from the right cost."""
+    rng = np.random.default_rng(16)
+    bound = catalogue.GUARD / catalogue.P_FLOOR
+    for _ in range(1500):
+        for exercise, AL, Y, J, named in _log_cost_cases(rng):
+            counted = np.where(Y == 1, AL, 1 - AL) if exercise == "compute_cost" else AL[Y == 1]
+            assert counted.min() >= catalogue.P_FLOOR and counted.max() <= 1 - catalogue.P_FLOOR
+            for fn in GUARDED[exercise]:
+                assert abs(float(fn(AL, Y)) - J) <= bound
+            allowed = catalogue.COST_TOL["atol"] + catalogue.COST_TOL["rtol"] * abs(J)
+            m = Y.shape[1]
+            for sentence, wrong in {**named, "1/m": m * J, "sign": -J, "m too many": J / m}.items():
+                assert abs(wrong - J) > 100 * allowed, (exercise, sentence)
+
+
+def test_the_worked_costs_keep_the_floor_and_their_tolerance():
+    cases = [(worked.AL_BCE, worked.Y_BCE, True), (worked.AL_COIN, worked.Y_COIN, True),
+             (worked.AL_BCE2, worked.Y_BCE2, True), (worked.P_SOFT, worked.Y_CCE, False),
+             (worked.AL_UNIFORM, worked.Y_UNIFORM, False)]
+    for AL, Y, binary in cases:
+        counted = np.where(Y == 1, AL, 1 - AL) if binary else AL[Y == 1]
+        assert counted.min() >= catalogue.P_FLOOR and counted.max() <= 1 - catalogue.P_FLOOR
+    for exercise in ("compute_cost", "softmax_cross_entropy"):
+        _, script = checks.stored.script(exercise)
+        for step in script["steps"]:
+            for item in step["compare"]:
+                assert (item["rtol"], item["atol"]) == (catalogue.COST_TOL["rtol"], catalogue.COST_TOL["atol"])
+
+
+# --------------------------------------------------------------------------------------------------------
+# Hints that are never wrong, and points that a named mistake does not keep
+# --------------------------------------------------------------------------------------------------------
+
+def _hidden_failure(exercise, fn):
+    """(points earned, report text) of a hidden check that fails."""
+    with pytest.raises(CheckFailed) as failure:
+        run_hidden(exercise, fn)
+    return points_for(share_of(failure.value.outcomes), BY_NAME[exercise].points), str(failure.value)
+
+
+def test_an_in_place_update_with_the_right_sign_is_named_for_what_it_does(capsys):
+    """The returned values are right, so no "minus sign"; the docstring asks for the inputs unchanged, so the
+    line `inputs` says the given dict or its arrays were modified, and costs the points."""
+    for fn in (u_in_place, u_same_dict):
+        earned, text = _hidden_failure("update_parameters", fn)
+        assert earned == 0 and "changed its input parameters" in text and "modified in place" in text, text
+        assert "minus sign" not in text and "dA.copy()" not in text, text
+        with pytest.raises(CheckFailed) as failure:
+            run_visible("update_parameters", fn)
+        assert "changed its input parameters" in str(failure.value)
+        assert "minus sign" not in str(failure.value) and "dA.copy()" not in str(failure.value)
+    _, text = _hidden_failure("update_parameters", u_plus)  # the wrong sign is still named
+    assert "minus sign" in text
+    capsys.readouterr()
+
+
+def test_a_fixed_scale_and_a_seed_in_the_code_earn_nothing_and_both_are_named(capsys):
+    for fn in (i_times_001, i_seeded_001):
+        earned, text = _hidden_failure("initialize_parameters", fn)
+        assert earned == 0 and "a fixed 0.01" in text, text
+    _, text = _hidden_failure("initialize_parameters", i_seeded_001)
+    assert "a seed is written into the code" in text, text
+    with pytest.raises(CheckFailed) as failure:
+        run_visible("initialize_parameters", i_seeded_001)
+    assert "a fixed 0.01" in str(failure.value) and "a seed is written into the code" in str(failure.value)
+    capsys.readouterr()
+
+
+def test_a_softmax_over_the_whole_matrix_is_named_on_every_line_it_fails(capsys):
+    _, text = _hidden_failure("softmax", s_whole_matrix)
+    failed = [line for line in text.splitlines() if "✗" in line]
+    assert failed and all("sum over the whole matrix" in line for line in failed), text
+    capsys.readouterr()

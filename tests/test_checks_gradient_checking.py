@@ -9,6 +9,7 @@ import pytest
 
 import autograder.reference as ref
 import course.checks as visible
+from autograder.engine.verdict import points_for, share_of
 from autograder.hidden import gradient_checking as hidden
 from autograder.notebooks import grade_id, is_solution_cell, without_markers
 from autograder.visible import gradient_checking as generator
@@ -227,7 +228,12 @@ def relative_error(a, b):
 def relative_error(a, b):
     a, b = np.ravel(a), np.ravel(b)
     d = np.abs(a).max() + np.abs(b).max()
-    return 0.0 if d == 0 else float(np.abs(a - b).max() / d)''', None),
+    return 0.0 if d == 0 else float(np.abs(a - b).max() / d)''', "not the largest entry"),
+    ("relative_error", "max over the larger max", '''
+def relative_error(a, b):
+    a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
+    d = max(np.max(np.abs(a)), np.max(np.abs(b)))
+    return 0.0 if d == 0 else float(np.max(np.abs(a - b)) / d)''', "not the largest entry"),
 ]
 
 GC_HEAD = '''
@@ -547,3 +553,21 @@ def locate_gradient_bug(backward, parameters, X, Y, hidden_activation="relu", ou
     with pytest.raises(CheckFailed):
         run_hidden("locate_gradient_bug", cheat)
     capfd.readouterr()
+
+
+def test_a_max_instead_of_norms_earns_nothing_on_the_special_cases_alone(capfd):
+    """A max instead of norms gets b = 0, a = b and two zeros right; they are cases of the one formula (one group
+    of the report), so the exercise earns 0, and no line names a mistake the numbers do not show."""
+    for label in ("max norm", "max over the larger max"):
+        with pytest.raises(CheckFailed) as failure:
+            run_hidden("relative_error", notebook(MUTANT_SOURCE["relative_error", label]))
+        assert points_for(share_of(failure.value.outcomes), 1) == 0, str(failure.value)
+        failed = [line for line in str(failure.value).splitlines() if "✗" in line]
+        assert all("not the largest entry" in line or "e.g." in line for line in failed), str(failure.value)
+    assert capfd.readouterr().err == ""
+
+
+def test_a_right_formula_without_the_zero_guard_loses_its_point_once():
+    with pytest.raises(CheckFailed) as failure:
+        run_hidden("relative_error", notebook(MUTANT_SOURCE["relative_error", "nan for two zeros"]))
+    assert [o.name for o in failure.value.outcomes if not o.ok] == ["both zero"]

@@ -332,6 +332,7 @@ MUTANTS = [
     ("sigmoid_derivative", lambda z: 1 - ref.sigmoid(z), "not 1 - σ(z)", True),
     ("sigmoid_derivative", lambda z: z * (1 - z), "apply sigmoid first", True),
     ("sigmoid_derivative", lambda z: ref.sigmoid(z), "not σ(z)", True),
+    ("sigmoid_derivative", lambda z: ref.sigmoid(z) * (1 + ref.sigmoid(z)), "a minus, not a plus", True),
     ("relu", np.abs, "not |z|", True),
     ("relu", lambda z: np.minimum(0.0, z), "min(0, z)", True),
     ("relu", relu_in_place, "changed its input", True),
@@ -684,3 +685,16 @@ def test_an_unwritten_earlier_function_is_named():
     exec("def sigmoid_derivative(z):\n    raise NotImplementedError()\n", student)  # noqa: S102
     with pytest.raises(CheckFailed, match="calls sigmoid_derivative, which is not written yet"):
         run_visible("dense_backward_single", student["dense_backward_single"])
+
+
+def test_sigma_times_one_plus_sigma_is_named_and_never_a_constant_factor():
+    """σ(1 + σ) is (1 + σ)/(1 - σ) times σ': not one factor, so the hint names the plus, never "a constant factor"."""
+    def plus(z):
+        s = ref.sigmoid(z)
+        return s * (1 + s)
+
+    for run in (hidden.check_sigmoid_derivative, visible.check_sigmoid_derivative):
+        with pytest.raises(CheckFailed) as failure:
+            run(plus)
+        text = str(failure.value)
+        assert "a minus, not a plus" in text and "constant factor" not in text, text

@@ -252,3 +252,13 @@ def test_a_constant_factor_is_named_only_when_the_ratio_is_the_same_across_entri
     assert "constant factor" in many.hint
     uneven = compare("dW", np.array([1.0, 4.0, 9.0]), np.array([1.0, 2.0, 3.0]))
     assert "constant factor" not in (uneven.hint or "")
+
+
+def test_a_mistake_is_named_alone_only_when_no_other_gives_the_same_values():
+    from course.checks.report import compare
+
+    right, wrong = np.array([1.0, 2.0]), np.array([2.0, 4.0])
+    alone = compare("x", wrong, right, mistakes={"doubled": wrong, "squared": right ** 2 + 5})
+    assert alone.hint == "doubled"
+    both = compare("x", wrong, right, mistakes={"doubled": wrong, "added to itself": right + right})
+    assert "one of these" in both.hint and "doubled" in both.hint and "added to itself" in both.hint

@@ -12,6 +12,7 @@ deep_network.py on the notebook's worked examples, to generate the values the vi
 
 from __future__ import annotations
 
+import copy
 import itertools
 
 import numpy as np
@@ -152,8 +153,8 @@ def check_initialize_parameters(initialize_parameters):
             params = call(report, initialize_parameters, (list(dims), int(rng.integers(0, 1000))),
                           ["layer_dims", "seed"])
             init_quality(report, params, init_targets(dims), label=str(dims))
-        if report.ok:
-            init_seeds(report, initialize_parameters, distinct_dims(rng, 4, 2, 9))
+        # Also when the values are wrong: a seed written into the code is a mistake of its own, said alongside.
+        init_seeds(report, initialize_parameters, distinct_dims(rng, 4, 2, 9))
 
 
 # --------------------------------------------------------------------------------------------------------
@@ -165,18 +166,32 @@ NO_SHIFT = ("softmax without the max shift: e^z overflows (or every e^z underflo
             "thousands; subtract each column's maximum from Z before np.exp (it does not change the result)")
 
 
+WHOLE_MATRIX = ("softmax divided by the sum over the whole matrix: each column (one example) is divided by its own "
+                "sum, np.sum(E, axis=0, keepdims=True), so that every column sums to 1")
+
+
+def _softmax_whole(Z):
+    """e^z divided by the sum of e^z over all entries (one shift for the whole matrix: stable)."""
+    E = np.exp(Z - Z.max())
+    return E / E.sum()
+
+
 def softmax_mistakes(Z):
     """{sentence: P} for the typical mistakes of a softmax of the logits Z (k, m)."""
     mistakes = {"softmax divides e^z by the sum of e^z over the column; was np.exp forgotten?":
                 Z / Z.sum(axis=0, keepdims=True)}
     if Z.shape[1] > 1:
         mistakes[WRONG_AXIS] = _softmax_rows(Z)
+        mistakes[WHOLE_MATRIX] = _softmax_whole(Z)
     return mistakes
 
 
-def big_logit_mistakes(P):
-    """{sentence: P} for a softmax of logits in the thousands whose right probabilities are P."""
-    return {NO_SHIFT: np.zeros_like(P)}
+def big_logit_mistakes(P, Z=None):
+    """{sentence: P} for a softmax of logits Z in the thousands whose right probabilities are P."""
+    mistakes = {NO_SHIFT: np.zeros_like(P)}
+    if Z is not None and Z.shape[1] > 1:
+        mistakes[WHOLE_MATRIX] = _softmax_whole(Z)
+    return mistakes
 
 
 def softmax_big(report, fn, Z, expected, label):
@@ -191,7 +206,8 @@ def softmax_big(report, fn, Z, expected, label):
         return report.expect(label, False, "contains nan/inf", NO_SHIFT)
     # Loose tolerance: float32 cannot even represent logits near 1000 to better than 6e-5, and this comparison
     # is about overflow, not about the last digits (those are checked on small logits).
-    return report.compare(label, out, expected, mistakes=big_logit_mistakes(expected), rtol=1e-3, atol=1e-5)
+    return report.compare(label, out, expected, mistakes=big_logit_mistakes(expected, Z), rtol=1e-3,
+                          atol=1e-5)
 
 
 def check_softmax(softmax):
@@ -326,9 +342,34 @@ def check_model_forward(model_forward):
 # Costs and their gradients
 # --------------------------------------------------------------------------------------------------------
 
-def _binary_case(rng, m, k=1):
-    AL = rng.uniform(0.05, 0.95, (k, m))
+# Guarded logs. A correct cost may take its logs as log(A + ε), log(max(A, ε)) or log(clip(A, ε, 1 - ε)) with any
+# ε <= GUARD, so that a probability of exactly 0 never gives -inf. The costs are therefore evaluated only where every
+# probability whose log counts (a for y = 1, 1 - a for y = 0, the true class's a for softmax) lies in
+# [P_FLOOR, 1 - P_FLOOR]: hidden inputs (binary_case, cross_entropy_case) and the worked examples alike.
+# There clipping changes nothing (ε < P_FLOOR), and log(p + ε) - log(p) = log(1 + ε/p) lies in [0, ε/p], at most
+# GUARD / P_FLOOR = 2e-6. The cost averages one such log per example, so a guarded cost is off by at most 2e-6;
+# its gradient -Y/(A + ε) + (1 - Y)/(1 - A + ε) by a relative ε/p <= 2e-6 per entry, within the rtol 1e-5 that
+# float32 intermediates need anyway. COST_TOL allows twice the cost's bound on top of that rtol. Every named cost
+# mistake is far outside it: each differs from J by a whole term, a factor or a share of J, and J itself is at
+# least -log(1 - P_FLOOR) = 0.05 (tests/test_checks_deep_network.py checks both claims on many draws).
+GUARD = 1e-7
+P_FLOOR = 0.05
+COST_TOL = {"rtol": 1e-5, "atol": 2 * GUARD / P_FLOOR}
+
+
+def binary_case(rng, m, k=1):
+    """Predictions AL (k, m) in [P_FLOOR, 1 - P_FLOOR] and labels Y with both labels present."""
+    AL = rng.uniform(P_FLOOR, 1 - P_FLOOR, (k, m))
     return AL, _targets(rng, "sigmoid", (k, m))
+
+
+def cross_entropy_case(rng, k, m):
+    """Softmax outputs AL (k, m) and one-hot Y whose true-class probabilities lie in [P_FLOOR, 1 - P_FLOOR]; the
+    other classes share the rest as a softmax of random logits does (some of them tiny)."""
+    Y = _targets(rng, "softmax", (k, m))
+    true = rng.uniform(P_FLOOR, 1 - P_FLOOR, m)
+    rest = ref.softmax(np.where(Y == 1, -np.inf, 2.0 * rng.standard_normal((k, m))))
+    return np.where(Y == 1, true, rest * (1 - true)), Y
 
 
 def compute_cost_mistakes(AL, Y):
@@ -345,11 +386,12 @@ def compute_cost_mistakes(AL, Y):
 def check_compute_cost(compute_cost):
     with checking('compute_cost', compute_cost) as (report, rng):
         for m in distinct_dims(rng, 3, 2, 12):
-            AL, Y = _binary_case(rng, m)
+            AL, Y = binary_case(rng, m)
             value = cost_number(report, f"J m={m}", call(report, compute_cost, (AL, Y), ["AL", "Y"]), m=m)
             if value is None:
                 continue
-            report.compare(f"J m={m}", value, ref.compute_cost(AL, Y), m=m, mistakes=compute_cost_mistakes(AL, Y))
+            report.compare(f"J m={m}", value, ref.compute_cost(AL, Y), m=m, mistakes=compute_cost_mistakes(AL, Y),
+                           **COST_TOL)
 
 
 def cost_gradient_mistakes(AL, Y):
@@ -361,10 +403,12 @@ def cost_gradient_mistakes(AL, Y):
 
 
 def check_cost_gradient(cost_gradient):
+    # binary_case keeps AL in [P_FLOOR, 1 - P_FLOOR]: a guarded -Y/(AL + ε) + (1 - Y)/(1 - AL + ε) is off by a
+    # relative ε/p <= 2e-6 per entry (see GUARD above), inside the default rtol 1e-5.
     with checking('cost_gradient', cost_gradient) as (report, rng):
         m, k = distinct_dims(rng, 2, 2, 9)
         for shape in [(1, m), (k, m)]:
-            AL, Y = _binary_case(rng, shape[1], shape[0])
+            AL, Y = binary_case(rng, shape[1], shape[0])
             out = call(report, cost_gradient, (AL, Y), ["AL", "Y"])
             report.compare(f"dAL {shape}", out, ref.cost_gradient(AL, Y), m=shape[1],
                            mistakes=cost_gradient_mistakes(AL, Y))
@@ -420,14 +464,13 @@ def cross_entropy_mistakes(AL, Y):
 def check_softmax_cross_entropy(softmax_cross_entropy):
     with checking('softmax_cross_entropy', softmax_cross_entropy) as (report, rng):
         for k, m in [distinct_dims(rng, 2, 2, 9), distinct_dims(rng, 2, 2, 9)]:
-            AL = ref.softmax(2.0 * rng.standard_normal((k, m)))
-            Y = _targets(rng, "softmax", (k, m))
+            AL, Y = cross_entropy_case(rng, k, m)
             value = cost_number(report, f"J ({k}, {m})", call(report, softmax_cross_entropy, (AL, Y), ["AL", "Y"]),
                                 m=m)
             if value is None:
                 continue
             report.compare(f"J ({k}, {m})", value, ref.softmax_cross_entropy(AL, Y), m=m,
-                           mistakes=cross_entropy_mistakes(AL, Y))
+                           mistakes=cross_entropy_mistakes(AL, Y), **COST_TOL)
 
 
 # --------------------------------------------------------------------------------------------------------
@@ -523,18 +566,24 @@ def check_model_backward(model_backward):
 # update_parameters
 # --------------------------------------------------------------------------------------------------------
 
+STEP_SIGN = "W ← W - α dW: the step goes against the gradient (a minus sign)"
+
+
 def update_mistakes(params, grads, lr):
     """{parameter name: {sentence: new value}} for the typical mistakes of one gradient-descent step."""
-    return {name: {"W ← W - α dW: the step goes against the gradient (a minus sign)": value + lr * grads[f"d{name}"],
+    return {name: {STEP_SIGN: value + lr * grads[f"d{name}"],
                    "the learning rate is missing: W ← W - α dW": value - grads[f"d{name}"]}
             for name, value in params.items()}
 
 
-def update_compare(report, label, new, params, grads, lr, expected):
+def update_compare(report, label, new, params, grads, lr, expected, given=None):
+    """Compare the new parameters with expected; params, grads: the inputs as drawn (never the ones the student's
+    function was handed, which it may have changed); given: the dict it was handed, if it ran in this process."""
     if not expect_keys(report, f"{label} keys", new, list(params), ", ".join(params) + " (the names of parameters)"):
         return
-    report.expect(f"{label} new", new is not params, "a new dict",
-                  "return a new dict; the caller may still need the old parameters")
+    if given is not None:
+        report.expect(f"{label} new", new is not given, "a new dict",
+                      "return a new dict (the docstring's new_parameters): the caller still needs the old parameters")
     wrong = update_mistakes(params, grads, lr)
     compare_group(report, label, [(name, new[name], expected[name], {"mistakes": wrong[name]}) for name in params])
 
@@ -546,9 +595,13 @@ def check_update_parameters(update_parameters):
             params, _ = _network(rng, depth)
             grads = {f"d{k}": rng.standard_normal(v.shape) for k, v in params.items()}
             lr = float(rng.uniform(0.01, 2.0))
+            # Expected values and mistakes come from the inputs as drawn: a function that updates the caller's
+            # arrays in place returns the right values (so no "minus sign"), and loses its points on the line
+            # `inputs` alone, which says what the numbers show (the docstring asks for the inputs unchanged).
+            drawn, drawn_grads = copy.deepcopy(params), copy.deepcopy(grads)
             new = call(report, update_parameters, (params, grads, lr), names)
-            update_compare(report, f"L={depth} α={lr:.3g}", new, params, grads, lr,
-                           ref.update_parameters(params, grads, lr))
+            update_compare(report, f"L={depth} α={lr:.3g}", new, drawn, drawn_grads, lr,
+                           ref.update_parameters(drawn, drawn_grads, lr), given=params)
 
 
 # --------------------------------------------------------------------------------------------------------

@@ -103,6 +103,9 @@ def numerical_gradient_mistakes(f, x, epsilon=1e-6):
 BOTH_ZERO = "0 / 0 is nan: when ‖a‖ + ‖b‖ is 0 the two are equal, so return 0.0"
 
 
+MAX_NOT_NORM = "use Euclidean norms, ‖v‖ = np.linalg.norm(v), not the largest entry max|v|"
+
+
 def relative_error_mistakes(a, b):
     """{sentence: value} of the usual wrong formulas for ‖a − b‖ / (‖a‖ + ‖b‖), at a and b (arrays of one shape)."""
     a, b = np.asarray(a, dtype=np.float64), np.asarray(b, dtype=np.float64)
@@ -114,6 +117,10 @@ def relative_error_mistakes(a, b):
         out["divide by ‖a‖ + ‖b‖, not by ‖b‖ alone"] = nd / nb
         out["divide by ‖a‖ + ‖b‖, not by ‖a + b‖"] = nd / np.linalg.norm(a + b)
         out["the norms are not squared: ‖v‖ = sqrt(Σ v²)"] = nd ** 2 / (na ** 2 + nb ** 2)
+        big_a, big_b, big_d = (np.max(np.abs(v), initial=0.0) for v in (a, b, a - b))
+        out[MAX_NOT_NORM] = big_d / (big_a + big_b)
+        out[MAX_NOT_NORM + " (and divide by ‖a‖ + ‖b‖, not by the larger of the two)"] = \
+            big_d / np.maximum(big_a, big_b)
         if a.ndim == 2:
             out["use the norm of all the entries (np.linalg.norm(a)), not the matrix 2-norm"] = \
                 np.linalg.norm(a - b, 2) / (np.linalg.norm(a, 2) + np.linalg.norm(b, 2))
@@ -297,16 +304,20 @@ def check_relative_error(relative_error):
     x = rng.standard_normal((b_dim, c_dim))
     cases += [("b = 0", x, np.zeros_like(x)), ("b = -a", x, -x), ("a = b", x, x.copy())]
     hint = "return one number, e.g. float(...)"
+    # One output, one group: the special cases (b = 0, b = -a, a = b, both zero) are cases of the same formula, and
+    # wrong formulas often get them right (a max instead of norms gives 1, 1, 0 and 0 there too), so they earn
+    # nothing apart from the general cases.
+    group = "error"
     with checking('relative_error', relative_error) as (report, _):
         for label, a, b in cases:
-            got = number(report, label, call(report, relative_error, (a.copy(), b.copy()), names), hint)
+            got = number(report, label, call(report, relative_error, (a.copy(), b.copy()), names), hint, group=group)
             if got is not None:
                 report.compare(label, got, ref.relative_error(a, b), rtol=1e-6, atol=1e-15,
-                               mistakes=relative_error_mistakes(a, b))
+                               mistakes=relative_error_mistakes(a, b), group=group)
         zero = np.zeros((c_dim, a_dim))
-        got = number(report, "both zero", call(report, relative_error, (zero, zero.copy()), names), hint)
+        got = number(report, "both zero", call(report, relative_error, (zero, zero.copy()), names), hint, group=group)
         if got is not None:
-            report.expect("both zero", got == 0.0, f"returned {got}, expected 0.0", BOTH_ZERO)
+            report.expect("both zero", got == 0.0, f"returned {got}, expected 0.0", BOTH_ZERO, group=group)
 
 
 # --------------------------------------------------------------------------------------------------------

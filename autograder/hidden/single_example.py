@@ -69,6 +69,7 @@ def sigmoid_derivative_mistakes(z):
     return {"σ'(z) = σ(z)(1 - σ(z)), not 1 - σ(z)": 1 - ref.sigmoid(z),
             "σ'(z) = σ(z)(1 - σ(z)), not σ(z)": ref.sigmoid(z),
             "σ'(z) = σ(z)(1 - σ(z)), not z(1 - z): apply sigmoid first": z * (1 - z),
+            "σ'(z) = σ(z)(1 - σ(z)): a minus, not a plus, in (1 - σ(z))": ref.sigmoid(z) * (1 + ref.sigmoid(z)),
             "σ' is 0 everywhere: it should be the slope of the sigmoid": np.zeros_like(z, dtype=float)}
 
 

@@ -16,6 +16,7 @@ from .. import reference as ref
 from ..hidden.deep_network import (
     BACKWARD_TOL,
     CACHES_COUNT,
+    COST_TOL,
     FORWARD_TOL,
     NO_SHIFT,
     backward_mistakes,
@@ -163,7 +164,7 @@ def _softmax():
     script.call((one,), ["Z"]).compare([], "m=1", ref.softmax(one), mistakes=softmax_mistakes(one))
     for shift in (1000.0, -1000.0):
         script.call((Z_SOFT + shift,), ["Z"]).compare(
-            [], f"Z {'+' if shift > 0 else '-'} 1000", P, mistakes=big_logit_mistakes(P), nonfinite=NO_SHIFT,
+            [], f"Z {'+' if shift > 0 else '-'} 1000", P, mistakes=big_logit_mistakes(P, Z_SOFT + shift), nonfinite=NO_SHIFT,
             rtol=1e-3, atol=1e-5)
     return script
 
@@ -210,11 +211,13 @@ def _model_forward():
     return script
 
 
-def _cost(exercise, reference, mistakes, cases, doc):
+def _cost(exercise, reference, mistakes, cases, doc, tolerance=None):
+    """A cost's script; tolerance: {"rtol", "atol"} for the log costs (COST_TOL: every probability whose log
+    counts in these worked examples lies in [P_FLOOR, 1 - P_FLOOR], so a guarded log is within it)."""
     script = Script(exercise, doc)
     for label, AL, Y in cases:
         script.call((AL, Y), ["AL", "Y"]).compare([], label, reference(AL, Y), m=Y.shape[1], mistakes=mistakes(AL, Y),
-                                                  shape_hints=cost_shape_hints(Y))
+                                                  shape_hints=cost_shape_hints(Y), **(tolerance or {}))
     return script
 
 
@@ -286,7 +289,7 @@ def scripts():
         _cost("compute_cost", ref.compute_cost, compute_cost_mistakes,
               [("J", AL_BCE, Y_BCE), ("J coin flip", AL_COIN, Y_COIN)],
               "The worked example (predictions 0.8, 0.9, 0.4 for labels 1, 1, 0: J = 0.2798) and a coin flip "
-              "(every prediction 0.5: J = ln 2 whatever the labels); the cost must be one number."),
+              "(every prediction 0.5: J = ln 2 whatever the labels); the cost must be one number.", COST_TOL),
         _gradient("cost_gradient", ref.cost_gradient, cost_gradient_mistakes,
                   [("dAL", AL_BCE, Y_BCE), ("dAL 4 examples", AL_BCE2, Y_BCE2)],
                   "The worked example (dAL = -1/0.8, -1/0.9, +1/0.6) and four more predictions; cost_gradient is "
@@ -301,7 +304,8 @@ def scripts():
         _cost("softmax_cross_entropy", ref.softmax_cross_entropy, cross_entropy_mistakes,
               [("J", P_SOFT, Y_CCE), ("J uniform", AL_UNIFORM, Y_UNIFORM)],
               "The worked example (probabilities 5/8, 1/3, 3/5, 3/5 for the true classes: J = 0.6476) and a "
-              "network that knows nothing (probability 1/3 for each of 3 classes: J = ln 3); one number per call."),
+              "network that knows nothing (probability 1/3 for each of 3 classes: J = ln 3); one number per call.",
+              COST_TOL),
         _model_backward(),
         _tied_weights_backward(),
         _update_parameters(),

@@ -89,8 +89,27 @@ def call(report, fn, args, names):
     # A function that ran elsewhere (the grader's view of your kernel) says what it left in its inputs there.
     after = getattr(fn, "inputs_after", None)
     after = list(after) if isinstance(after, (list, tuple)) and len(after) == len(args) else args
-    report.note_inputs([n for n, b, a in zip(names, before, after) if not _same(b, a)])
+    changed = [(n, b) for n, b, a in zip(names, before, after) if not _same(b, a)]
+    report.note_inputs([n for n, _ in changed], changed_hint(changed))
     return result
+
+
+def changed_hint(changed):
+    """What to say about inputs a function changed ([(name, value before the call)]): what the numbers show (the
+    caller's arrays, or a dict or tuple holding them, were modified in place) and what to write instead."""
+    if not changed:
+        return None
+    names = ", ".join(n for n, _ in changed)
+    it = "it" if len(changed) == 1 else "them"
+    head = f"your function changed its input {names}, which must be left unchanged (the caller still needs {it})"
+    if any(isinstance(value, dict) for _, value in changed):
+        return (f"{head}: the given dict or its arrays were modified in place (p -= ..., p[...] = ... or "
+                "d[key] = ...); build a new dict of new arrays, e.g. new[key] = p - ...")
+    if any(isinstance(value, (tuple, list)) for _, value in changed):
+        return f"{head}: an array it holds was modified in place (-=, [...] =); work on a copy, or build new arrays"
+    first = changed[0][0]
+    return (f"{head}: the given array was modified in place ({first} -= ..., {first}[...] = ...); work on a copy "
+            f"({first} = {first}.copy()) or build a new array ({first} - ...)")
 
 
 def unpack(report, result, names):
@@ -120,15 +139,16 @@ def expect_value_error(report, fn, args, names, bad_value):
                   "an unknown activation should raise ValueError naming the allowed values")
 
 
-def number(report, label, value, hint):
-    """value as a float if it is one number (a float, a NumPy scalar, a size-1 array), else a failed line."""
+def number(report, label, value, hint, group=None):
+    """value as a float if it is one number (a float, a NumPy scalar, a size-1 array), else a failed line (counted
+    for `group`, the label's first word when None)."""
     try:
         array = np.asarray(value, dtype=np.float64)
     except (TypeError, ValueError):
-        report.expect(label, False, f"is a {type(value).__name__}, expected a number", hint)
+        report.expect(label, False, f"is a {type(value).__name__}, expected a number", hint, group=group)
         return None
     if array.size != 1:
-        report.expect(label, False, f"has shape {array.shape}, expected one number", hint)
+        report.expect(label, False, f"has shape {array.shape}, expected one number", hint, group=group)
         return None
     return float(array.reshape(()))
 

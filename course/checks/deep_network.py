@@ -24,20 +24,23 @@ def expected_keys(L, prefix=""):
     return [f"{prefix}W{layer}" for layer in range(1, L + 1)] + [f"{prefix}b{layer}" for layer in range(1, L + 1)]
 
 
-def expect_keys(report, name, result, keys, what):
+def expect_keys(report, name, result, keys, what, group=None):
     """result must be a dict with at least these keys; returns whether it is. Extra keys (dA0, dA1, ... as some
-    courses return) are ignored, with a note the first time; a missing key fails the line."""
+    courses return) are ignored, with a note the first time; a missing key fails the line. group: the output the
+    line counts for (its label's first word when None)."""
     if not isinstance(result, dict):
-        return report.expect(name, False, f"is a {type(result).__name__}", f"return a dict with keys {what}")
+        return report.expect(name, False, f"is a {type(result).__name__}", f"return a dict with keys {what}",
+                             group=group)
     missing = [k for k in keys if k not in result]
     extra = [k for k in result if k not in keys]
     if missing:
         hint = f"expected the keys {what}"
         if any(str(k)[-1:] == "0" and str(k)[:-1].rstrip("0123456789") in ("dW", "db", "W", "b") for k in extra):
             hint += ": layer numbers start at 1 (W1 is the first layer's matrix), an off-by-one?"
-        return report.expect(name, False, f"missing {missing}" + (f", unexpected {extra}" if extra else ""), hint)
+        return report.expect(name, False, f"missing {missing}" + (f", unexpected {extra}" if extra else ""), hint,
+                             group=group)
     if extra and not any(o.detail.startswith("extra keys") for o in report.outcomes):
-        report.expect(name, True, f"extra keys {extra} ignored (only {what} are read)")
+        report.expect(name, True, f"extra keys {extra} ignored (only {what} are read)", group=group)
     return True
 
 
@@ -82,6 +85,11 @@ def _value_problem(layer, W, b, target):
     return None
 
 
+# Every line about the initial parameters counts for one output, the parameters: the dict is one answer, and its
+# layers, scale and seed are parts of it (a fixed 0.01 scale or a seed written into the code earns no point).
+PARAMETERS = "parameters"
+
+
 def init_quality(report, params, targets, label=""):
     """Check a dict of initial parameters against per-layer targets; returns whether all is well.
 
@@ -95,27 +103,29 @@ def init_quality(report, params, targets, label=""):
     """
     L = len(targets)
     tag = f" {label}" if label else ""
-    if not expect_keys(report, f"keys{tag}", params, expected_keys(L), "W1..WL and b1..bL"):
+    if not expect_keys(report, f"keys{tag}", params, expected_keys(L), "W1..WL and b1..bL", group=PARAMETERS):
         return False
     ok = True
     for layer, target in enumerate(targets, start=1):
         W, b = params[f"W{layer}"], params[f"b{layer}"]
         problem = _shape_problem(layer, W, b, target)
         if problem:
-            report.expect(f"W{layer}, b{layer}", False, f"shapes {np.shape(W)}, {np.shape(b)}", problem)
+            report.expect(f"W{layer}, b{layer}", False, f"shapes {np.shape(W)}, {np.shape(b)}", problem,
+                          group=PARAMETERS)
             ok = False
             continue
         problem = _value_problem(layer, np.asarray(W, dtype=float), np.asarray(b, dtype=float), target)
         if problem:
-            report.expect(f"W{layer}, b{layer}", False, "values", problem)
+            report.expect(f"W{layer}, b{layer}", False, "values", problem, group=PARAMETERS)
             ok = False
     if ok:
-        report.expect(f"layers{tag}", True, f"{L} layers: shapes, zero b, random W, scale ok")
+        report.expect(f"layers{tag}", True, f"{L} layers: shapes, zero b, random W, scale ok", group=PARAMETERS)
     return ok
 
 
 def init_seeds(report, fn, dims):
-    """Same seed, same parameters; another seed, other weights; the default seed is 0."""
+    """Same seed, same parameters; another seed, other weights (a seed written into the code is named); the
+    default seed is 0."""
     names = ["layer_dims", "seed"]
     first = call(report, fn, (list(dims), 5), names)
     again = call(report, fn, (list(dims), 5), names)
@@ -124,17 +134,24 @@ def init_seeds(report, fn, dims):
     zero = call(report, fn, (list(dims), 0), names)
     keys = expected_keys(len(dims) - 1)
     if not all(isinstance(p, dict) and set(p) == set(keys) for p in (first, again, other, default, zero)):
-        report.expect("seed", False, "not always a dict of W1..WL, b1..bL", "return the same keys on every call")
+        report.expect("seed", False, "not always a dict of W1..WL, b1..bL", "return the same keys on every call",
+                      group=PARAMETERS)
         return
 
     def same(p, q):
         return all(np.array_equal(np.asarray(p[k], dtype=float), np.asarray(q[k], dtype=float)) for k in keys)
 
-    report.expect("same seed", same(first, again), "seed=5 twice gives the same parameters",
-                  "use the seed: rng = np.random.default_rng(seed), then draw with rng.standard_normal(...)")
-    report.expect("other seed", not same(first, other), "seed=5 and seed=6 give different weights",
-                  "the weights do not depend on the seed: draw them from a generator made with this seed")
-    report.expect("default", same(default, zero), "no seed given = seed 0", "the default seed must be 0 (seed=0)")
+    repeatable = same(first, again)
+    report.expect("same seed", repeatable, "seed=5 twice gives the same parameters",
+                  "use the seed: rng = np.random.default_rng(seed), then draw with rng.standard_normal(...)",
+                  group=PARAMETERS)
+    fixed = ("the seed argument is ignored: seed=5 and seed=6 give the same weights, so a seed is written into the "
+             "code (np.random.seed(1)?); draw from rng = np.random.default_rng(seed)") if repeatable else \
+        "the weights do not depend on the seed: draw them from a generator made with this seed"
+    report.expect("other seed", not same(first, other), "seed=5 and seed=6 give different weights", fixed,
+                  group=PARAMETERS)
+    report.expect("default", same(default, zero), "no seed given = seed 0", "the default seed must be 0 (seed=0)",
+                  group=PARAMETERS)
 
 
 def check_initialize_parameters(initialize_parameters, *earlier):
@@ -148,6 +165,6 @@ def check_initialize_parameters(initialize_parameters, *earlier):
         dims = case["dims"]
         params = call(report, initialize_parameters, (list(dims), 1), ["layer_dims", "seed"])
         init_quality(report, params, case["layers"], label=str(list(dims)))
-    if report.ok:
-        init_seeds(report, initialize_parameters, values["seed_dims"])
+    init_seeds(report, initialize_parameters, values["seed_dims"])  # also when the values are wrong: a fixed seed
+    # is a mistake of its own, said alongside the others
     report.finish()

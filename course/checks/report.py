@@ -153,11 +153,15 @@ def _compare(name, actual, expected, *, m, mistakes, rtol, atol):
     if np.allclose(array, expected, rtol=rtol, atol=atol):
         return Outcome(name, True, detail)
     hint = None
+    matching = []
     for sentence, wrong in (mistakes or {}).items():
         wrong = np.asarray(wrong, dtype=np.float64)
         if wrong.shape == expected.shape and np.allclose(array, wrong, rtol=rtol, atol=atol):
-            hint = sentence
-            break
+            matching.append(sentence)
+    if len(matching) == 1:
+        hint = matching[0]
+    elif matching:  # mistakes that give the same value here: the numbers do not say which one it is
+        hint = "one of these mistakes (they give the same values here): " + "; or ".join(matching)
     if hint is None and expected.ndim == 2 and expected.shape[0] == expected.shape[1] \
             and np.allclose(array, expected.T, rtol=rtol, atol=atol):
         hint = f"{name} equals the transpose of the right answer: a transpose wrong?"
@@ -177,12 +181,13 @@ class Report:
         self.outcomes = []
         self._inputs_checked = False
 
-    def note_inputs(self, changed):
-        """Record whether one call changed its inputs; only the first change becomes a line of the table."""
+    def note_inputs(self, changed, hint=None):
+        """Record whether one call changed its inputs (their names); only the first change becomes a line of the
+        table, with `hint` (what to do instead) or a general one."""
         if changed and not any(o.name == "inputs" and not o.ok for o in self.outcomes):
-            self.add(Outcome("inputs", False, "changed: " + ", ".join(changed),
-                             f"your function changed its input {', '.join(changed)}: work on a copy "
-                             "(e.g. dZ = dA.copy()) or build a new array instead of assigning into one"))
+            self.add(Outcome("inputs", False, "changed: " + ", ".join(changed), hint or
+                             f"your function changed its input {', '.join(changed)}, which must be left unchanged "
+                             "(the caller still needs it): build new arrays instead of assigning into the given ones"))
         self._inputs_checked = True
 
     def add(self, outcome):
