@@ -81,6 +81,14 @@ def test_an_asserts_own_message_is_shown():
     assert 'assert z.ndim == 1, f"expected a vector, got {z.ndim} dimensions"' in text, text
 
 
+def test_a_line_whose_source_is_gone_is_still_named():
+    namespace = {}
+    exec(compile("def sigmoid(z):\n    return z.T @ z @ z\n", "/nowhere/student.py", "exec"), namespace)  # noqa: S102
+    text = failure_of(check_sigmoid, namespace["sigmoid"])
+    assert "raised ValueError: matmul: " in text, text
+    assert text.endswith("\n  the line that raised: student.py, line 2, in sigmoid"), text  # no source to show
+
+
 def test_a_hidden_check_names_the_line_too():
     verdict = judge(hidden_check_sigmoid, sigmoid_with_assert)
     assert verdict.share == 0.0

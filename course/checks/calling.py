@@ -103,10 +103,10 @@ def _raised(exercise, shown, error, where):
         f": {message}" if message else " (an assert without a message)" if is_assert else "")
     if not where:
         return head
-    text = where["text"].replace("\n", "\n      ")
     kind = "the assert that failed" if is_assert else "the line that raised"
-    return (f"{head}\n  {kind}: {where['place']}, line {where['line']}, in {where['function']}:\n"
-            f"      {text}")
+    text = "\n      ".join(["", *where["text"].splitlines()]) if where["text"] else ""  # its source, if known
+    return f"{head}\n  {kind}: {where['place']}, line {where['line']}, in {where['function']}" + (
+        f":{text}" if text else "")
 
 
 def call(report, fn, args, names):
