@@ -182,7 +182,7 @@ def graded():
     return Grade("my02.ipynb", "02_vectorized", 2.5, 8.0, [
         Exercise("test_layer_forward", 2.5, 3.0, "layer_forward: 1 of 9 checks failed", failing=[LONG_HINT]),
         Exercise("test_layer_backward", 0.0, 4.0, RAISED),
-        Exercise("test_relu", 0.0, 1.0, "relu: passed")])
+        Exercise("test_relu", 1.0, 1.0, "relu: all 3 checks passed\n  relu  shape ok  max|Δ| 0.0e+00  ✓")])
 
 
 def message_column(table, exercise):
@@ -209,6 +209,7 @@ def test_grades_table_wraps_long_messages_at_word_boundaries(width):
     assert all(word in words for line in hint for word in line.split()), "no word is cut"
     raised = " ".join(" ".join(message_column(table, "test_layer_backward")).split())
     assert raised == " ".join(RAISED.split()), "where it raised is shown, whole"
+    assert message_column(table, "test_relu") == ["relu: all 3 checks passed"], "a passed exercise: one line"
     assert table.splitlines()[-1].split()[:4] == ["total", "2.5", "/", "8"]
 
 

@@ -129,9 +129,11 @@ MIN_MESSAGE_WIDTH = 30  # below this the messages go on lines of their own, unde
 
 def _paragraphs(exercise):
     """The lines of an exercise's message the table shows: the first, then the failed lines of the report (at most
-    three), or, when it has none (the function raised, say), the next three lines (where it raised)."""
+    three), or, for a lost exercise without any (the function raised, say), the next three lines (where it raised)."""
     lines = [line.strip() for line in exercise.message.splitlines() if line.strip()] or [""]
-    return [lines[0], *exercise.failing[:3]] if exercise.failing else lines[:4]
+    if exercise.failing:
+        return [lines[0], *exercise.failing[:3]]
+    return lines[:4] if exercise.score < exercise.max_score else lines[:1]
 
 
 def wrapped(text, width, hang=2):
