@@ -220,8 +220,10 @@ def test_student_sees_the_visible_check_in_jupyterlab(lab, lab_page, assignment)
     solution, test = cells.nth(index), cells.nth(index + 1)
     answer(page, solution, mistake)
     shown = run_test_cell(page, test)
-    # the check's report, as the student reads it: which exercise, and at least one row marked wrong
+    # the check's report, as the student reads it: which exercise, and at least one row marked wrong; no
+    # traceback through the checks' own code (course/checks/report.py: CheckFailed._render_traceback_)
     assert "CheckFailed" in shown and f"{exercise}:" in shown and "✗" in shown, shown
+    assert "Traceback" not in shown and "course/" not in shown and "File " not in shown, shown
 
     answer(page, solution, right)
     shown = run_test_cell(page, test)
@@ -254,6 +256,27 @@ def test_feedback_maths_is_typeset_offline(course_copy, page):
     assert page.locator(".MathJax_Error, .merror").count() == 0
     assert not aborted, f"the page asked the network for {aborted}"
 
+    # On a narrow window, the reports' long lines wrap inside the page instead of running off it
+    page.set_viewport_size({"width": 600, "height": 1000})
+    boxes = page.evaluate(TEXT_OUTPUT_BOXES)
+    assert boxes["outputs"], "the page has text outputs (the hidden checks' reports)"
+    wider = [b for b in boxes["outputs"] if b["right"] > boxes["page"] + 1 or b["scroll"] > b["client"] + 1]
+    assert not wider, f"wider than the page ({boxes['page']} px): {wider[:3]}"
+    assert any(b["rows"] > b["lines"] for b in boxes["outputs"]), "some long line is shown wrapped"
+
+
+# Every text output of a feedback page: where its box ends, how wide its content is, and how many lines it has
+# in its text and on the screen.
+TEXT_OUTPUT_BOXES = """() => {
+    const boxes = [...document.querySelectorAll('div.output_subarea.output_text pre')];
+    return {page: document.documentElement.clientWidth, outputs: boxes.map(pre => {
+        const style = getComputedStyle(pre);
+        const lineHeight = parseFloat(style.lineHeight) || 1.2 * parseFloat(style.fontSize);
+        return {right: pre.getBoundingClientRect().right, scroll: pre.scrollWidth, client: pre.clientWidth,
+                lines: pre.innerText.replace(/\\n$/, '').split('\\n').length,
+                rows: Math.round(pre.getBoundingClientRect().height / lineHeight), text: pre.innerText.slice(0, 60)};
+    })};
+}"""
 
 GRAPH_CELL = """from course.plotting import neuron_graph, step_through
 import numpy as np

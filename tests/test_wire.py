@@ -177,6 +177,47 @@ def test_exceptions_cross_the_wire_by_name():
     assert verdict.share == 0.0 and "not written yet" in verdict.text
 
 
+def test_a_failed_assert_in_the_students_code_is_named_with_its_line_through_the_wire():
+    def layer_backward(dA, cache, activation):
+        Z, A_prev, W, _b = cache
+        dZ = dA * (Z > 0)
+        assert dZ.shape == W.shape, \
+            "dZ and W differ"
+        return W.T @ dZ, dZ @ A_prev.T, dZ.sum(axis=1, keepdims=True)
+
+    def sigmoid(z):
+        return np.matmul(z, np.ones((z.shape[1] + 1, 1)))  # NumPy raises: the student's line is the one named
+
+    assert_line = layer_backward.__code__.co_firstlineno + 3
+    said = {
+        layer_backward: ["raised AssertionError: dZ and W differ",
+                         f"the assert that failed: test_wire.py, line {assert_line}, in layer_backward:",
+                         '\n      assert dZ.shape == W.shape, \\\n          "dZ and W differ"'],
+        sigmoid: ["raised ValueError: matmul",
+                  f"the line that raised: test_wire.py, line {sigmoid.__code__.co_firstlineno + 1}, in sigmoid:",
+                  "\n      return np.matmul(z, np.ones((z.shape[1] + 1, 1)))"],
+    }
+    for function, check in ((layer_backward, check_layer_backward), (sigmoid, check_sigmoid)):
+        proxy, session, _ = remote({function.__name__: function}, function.__name__)
+        verdict = judge(check, proxy)
+        session.close()
+        assert verdict.share == 0.0
+        assert all(phrase in verdict.text for phrase in said[function]), verdict.text
+        assert not any(f in verdict.text for f in ("<grader>", "session.py", "calling.py", "numpy/")), verdict.text
+
+
+def test_where_the_kernel_says_it_raised_is_taken_as_bounded_plain_text():
+    from autograder.engine.session import _rebuild
+
+    error = _rebuild({"type": "AssertionError", "message": "", "where": "f",
+                      "line": {"place": "cell In[3]" * 50, "line": 4, "function": "f", "text": "assert x" * 500}})
+    assert error.student_line == {"place": ("cell In[3]" * 50)[:80], "line": 4, "function": "f",
+                                  "text": ("assert x" * 500)[:600]}
+    for forged in ({"place": 1, "line": 4, "function": "f", "text": ""}, {"place": "a", "line": "4", "function": "f",
+                                                                           "text": ""}, "cell In[3], line 4", None):
+        assert _rebuild({"type": "ValueError", "message": "m", "line": forged}).student_line is None
+
+
 def test_only_the_functions_served_for_this_call_can_be_called_back():
     namespace = {}
     session, _ = kernel_thread(namespace)

@@ -9,6 +9,8 @@ and its verdict from the data the engine stored in the cell (autograder/engine/v
 
 from __future__ import annotations
 
+import shutil
+import textwrap
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -121,15 +123,47 @@ def grade_notebook(path, course_dir, assignment=None, timeout=None):
     return grade
 
 
-def format_table(grade):
-    """A plain-text table of the grade, one exercise a line, with the first lines of each failure."""
-    width = max([len("exercise")] + [len(e.grade_id) for e in grade.exercises])
-    lines = [f"{grade.assignment}  ({grade.notebook})", f"  {'exercise':<{width}}  score    message"]
-    for e in grade.exercises:
-        first = (e.message.splitlines() or [""])[0]
-        summary = "; ".join([first] + e.failing[:3])
-        lines.append(f"  {e.grade_id:<{width}}  {e.score:g} / {e.max_score:g}  {summary[:160]}")
-    lines.append(f"  {'total':<{width}}  {grade.score:g} / {grade.max_score:g}")
+TABLE_WIDTH = 100  # characters of the table when the terminal's width is unknown (output to a file or a pipe)
+MIN_MESSAGE_WIDTH = 30  # below this the messages go on lines of their own, under the exercise
+
+
+def _paragraphs(exercise):
+    """The lines of an exercise's message the table shows: the first, then the failed lines of the report (at most
+    three), or, for a lost exercise without any (the function raised, say), the next three lines (where it raised)."""
+    lines = [line.strip() for line in exercise.message.splitlines() if line.strip()] or [""]
+    if exercise.failing:
+        return [lines[0], *exercise.failing[:3]]
+    return lines[:4] if exercise.score < exercise.max_score else lines[:1]
+
+
+def wrapped(text, width, hang=2):
+    """text in lines of at most `width` characters, broken at spaces only: a word is never cut (one longer than
+    the width, such as a long number, gets a line of its own). Lines after the first are indented by `hang`."""
+    return textwrap.wrap(text, width, subsequent_indent=" " * hang, break_long_words=False,
+                         break_on_hyphens=False) or [""]
+
+
+def format_table(grade, width=None):
+    """A plain-text table of the grade, one exercise a row, with the first lines of each failure wrapped at word
+    boundaries to `width` characters (the terminal's width by default)."""
+    width = width or shutil.get_terminal_size((TABLE_WIDTH, 24)).columns
+    names = max([len("exercise")] + [len(e.grade_id) for e in grade.exercises])
+    scores = [f"{e.score:g} / {e.max_score:g}" for e in grade.exercises]
+    score_width = max([len("score")] + [len(s) for s in scores])
+    indent = 2 + names + 2 + score_width + 2
+    if width - indent < MIN_MESSAGE_WIDTH:  # a narrow terminal: messages under the row, across the whole width
+        indent = 4
+    lines = [f"{grade.assignment}  ({grade.notebook})", f"  {'exercise':<{names}}  {'score':<{score_width}}  message"]
+    for e, score in zip(grade.exercises, scores):
+        row = f"  {e.grade_id:<{names}}  {score:<{score_width}}  "
+        message = [line for paragraph in _paragraphs(e) for line in wrapped(paragraph, max(width - indent, 1))]
+        if indent == 4:
+            lines.append(row.rstrip())
+            lines += [" " * indent + line for line in message]
+        else:
+            lines.append(row + message[0])
+            lines += [" " * indent + line for line in message[1:]]
+    lines.append(f"  {'total':<{names}}  {grade.score:g} / {grade.max_score:g}")
     for note in grade.notes:
-        lines.append(f"  note: {note}")
+        lines += ["  " + line for line in wrapped(f"note: {note}", max(width - 2, 1))]
     return "\n".join(lines)

@@ -33,12 +33,25 @@ class RemoteError(Exception):
     """An exception of a type the grader does not re-create, raised by the student's function."""
 
 
+def _student_line(line):
+    """The place in the student's code the kernel says its exception came from (course.checks.calling.student_line),
+    checked to be plain text of bounded size, or None."""
+    if not isinstance(line, dict):
+        return None
+    place, number, function, text = (line.get(k) for k in ("place", "line", "function", "text"))
+    if not (isinstance(place, str) and type(number) is int and isinstance(function, str) and isinstance(text, str)):
+        return None
+    return {"place": place[:80], "line": number, "function": function[:80], "text": text[:600]}
+
+
 def _rebuild(header):
-    """The exception the student's function raised, re-created here from its type name and message."""
+    """The exception the student's function raised, re-created here from its type name and message, with where it
+    was raised (`raised_in`: the innermost function; `student_line`: the line of the student's code)."""
     name, message = str(header.get("type")), str(header.get("message", ""))[:2000]
     exception_type = EXCEPTIONS.get(name)
     error = exception_type(message) if exception_type else RemoteError(f"{name}: {message}")
     error.raised_in = header.get("where") if isinstance(header.get("where"), str) else None
+    error.student_line = _student_line(header.get("line"))
     return error
 
 

@@ -7,10 +7,12 @@ name only. The grader decodes strictly (numeric dtypes only, sizes checked, limi
 worst a student's process can send back is a wrong number.
 
 This file is also sent, as source text, into the student's kernel to run there (`serve`): it imports nothing but
-the standard library and NumPy, and nothing of `autograder`.
+the standard library and NumPy, and nothing of `autograder` (and, to say where the student's code raised,
+`course.checks.calling`, which the notebook's test cells import anyway).
 """
 
 import builtins
+import importlib
 import json
 import math
 import socket
@@ -195,7 +197,17 @@ def _innermost_function(error):
     return name
 
 
-def _error_message(error, interrupted=False):
+def _student_line(error, function):
+    """Where the student's code raised: course.checks.calling.student_line (the same as in a visible check), as
+    plain data, or None. `course` is imported in the kernel by every test cell, and is imported here if not."""
+    try:
+        calling = sys.modules.get("course.checks.calling") or importlib.import_module("course.checks.calling")
+        return calling.student_line(error, function)
+    except Exception:  # noqa: BLE001 - without it the message only lacks the line
+        return None
+
+
+def _error_message(error, function=None, interrupted=False):
     if interrupted:
         return {"op": "error", "type": "TimeoutError", "where": None,
                 "message": "it was stopped: it ran longer than the time limit"}
@@ -204,7 +216,7 @@ def _error_message(error, interrupted=False):
     except Exception:  # noqa: BLE001 - a student's exception whose str() fails still gets reported
         text = "(its message could not be shown)"
     return {"op": "error", "type": type(error).__name__[:60], "message": text,
-            "where": _innermost_function(error)}
+            "where": _innermost_function(error), "line": _student_line(error, function)}
 
 
 class _Link:
@@ -226,7 +238,7 @@ class _Link:
         except KeyboardInterrupt as error:
             reply, arrays = _error_message(error, interrupted=True), []
         except BaseException as error:  # noqa: BLE001 - SystemExit and the like are the student's errors too
-            reply, arrays = _error_message(error), []
+            reply, arrays = _error_message(error, function), []
         return reply, arrays
 
     def stand_in(self, target, name):

@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import contextlib
 import copy
+import linecache
+import os
+import sys
+import traceback
 import warnings
 
 import numpy as np
@@ -57,6 +61,54 @@ def _unwritten_callee(error, fn):
     return where if where and where != getattr(fn, "__name__", where) else None
 
 
+def _cell_label(filename):
+    """'cell In[7]' for a notebook cell's code (IPython names it so in its own tracebacks), else None."""
+    shell = getattr(sys.modules.get("IPython"), "get_ipython", lambda: None)()
+    try:
+        label = shell.compile.format_code_name(filename) if shell is not None else None
+    except Exception:  # noqa: BLE001 - an IPython without this method: no label, the file's name is used
+        label = None
+    return f"{label[0].lower()} {label[1]}" if label else None
+
+
+def student_line(error, fn):
+    """Where the student's own code raised `error`: the innermost frame of its traceback that is a notebook cell's
+    code or in fn's own file (never the harness, NumPy, `course` or the grader's functions it called back).
+
+    Args:
+        error: the exception fn raised, with its traceback.
+        fn: the student's function that was called.
+    Returns:
+        a dict of plain values, {"place": "cell In[7]" or a file's name, "line": its number, "function": the name
+        of the function, "text": the source of the statement (up to 4 lines)}, or None if no frame is the student's.
+    """
+    own = getattr(getattr(fn, "__code__", None), "co_filename", None)
+    for frame in reversed(traceback.extract_tb(error.__traceback__)):
+        place = _cell_label(frame.filename)
+        if frame.lineno is None or place is None and (not own or own.startswith("<") or frame.filename != own):
+            continue
+        last = min(frame.end_lineno or frame.lineno, frame.lineno + 3)
+        lines = [linecache.getline(frame.filename, n).rstrip() for n in range(frame.lineno, last + 1)]
+        indent = min((len(t) - len(t.lstrip()) for t in lines if t.strip()), default=0)
+        return {"place": place or os.path.basename(frame.filename), "line": frame.lineno, "function": frame.name,
+                "text": "\n".join(t[indent:] for t in lines).strip("\n")}
+    return None
+
+
+def _raised(exercise, shown, error, where):
+    """The message for a student's function that raised: what it raised, and where (student_line)."""
+    message = str(error)
+    is_assert = isinstance(error, AssertionError) and bool(where) and where["text"].startswith("assert")
+    head = f"{exercise}({shown}) raised {type(error).__name__}" + (
+        f": {message}" if message else " (an assert without a message)" if is_assert else "")
+    if not where:
+        return head
+    kind = "the assert that failed" if is_assert else "the line that raised"
+    text = "\n      ".join(["", *where["text"].splitlines()]) if where["text"] else ""  # its source, if known
+    return f"{head}\n  {kind}: {where['place']}, line {where['line']}, in {where['function']}" + (
+        f":{text}" if text else "")
+
+
 def call(report, fn, args, names):
     """Call fn(*args) for the check that `report` belongs to.
 
@@ -68,7 +120,7 @@ def call(report, fn, args, names):
     Returns:
         what fn returned.
     Raises:
-        CheckFailed if fn is not written yet or raises.
+        CheckFailed if fn is not written yet or raises (saying where in the student's code: student_line).
     """
     if not callable(fn):
         raise CheckFailed(f"{report.exercise}: expected a function, got {type(fn).__name__}")
@@ -85,7 +137,9 @@ def call(report, fn, args, names):
                           "with your code") from error
     except Exception as error:
         shown = ", ".join(f"{n}={_describe(a)}" for n, a in zip(names, before))
-        raise CheckFailed(f"{report.exercise}({shown}) raised {type(error).__name__}: {error}") from error
+        # A function run in another process (the grader's view of your kernel) says where it raised.
+        where = error.student_line if hasattr(error, "student_line") else student_line(error, fn)
+        raise CheckFailed(_raised(report.exercise, shown, error, where)) from error
     # A function that ran elsewhere (the grader's view of your kernel) says what it left in its inputs there.
     after = getattr(fn, "inputs_after", None)
     after = list(after) if isinstance(after, (list, tuple)) and len(after) == len(args) else args

@@ -27,6 +27,15 @@ class CheckFailed(AssertionError):
         super().__init__(message)
         self.outcomes = list(outcomes)
 
+    def _render_traceback_(self):
+        """What IPython (JupyterLab, Jupyter Notebook) shows for a failed check: its report, without the traceback
+        through the checks' own code, which says nothing about the student's function (where the student's code
+        raised is in the report). IPython asks an exception for this before it formats a traceback; the cell still
+        fails with an error output named CheckFailed, which nbgrader and "Run All" see. Plain Python never calls
+        it, and prints the usual traceback."""
+        first, *rest = str(self).splitlines() or [""]
+        return [f"\x1b[1;31mCheckFailed\x1b[0m: {first}", *rest]
+
 
 @dataclass
 class Outcome:
