@@ -41,6 +41,7 @@ class Habit:
     style: str  # what the notebook does like another course
     answers: dict  # solution cell grade_id -> the whole cell
     wrong: dict = field(default_factory=dict)  # exercise -> a phrase its report must hold
+    notes: dict = field(default_factory=dict)  # right exercise -> a phrase its (full-marks) report must hold
 
 
 def _cells(*functions):
@@ -651,7 +652,8 @@ HABITS = {
     "h01_dlai": Habit(A1, "dicts, nested caches, clipped sigmoid, (1, 1) and 0-d numbers, asserts", DLAI_01),
     "h02_dlai": Habit(A2, "nested caches, asserts, the row layer through the column layer's transposes", DLAI_02),
     "h03_dlai": Habit(A3, "dA0... keys, 0-d and (1, 1) costs, guarded logs, deepcopy then in-place update",
-                      DLAI_03),
+                      DLAI_03, notes={"model_backward": "extra keys ['dA0'",
+                                      "tied_weights_backward": "extra keys ["}),
     "h04_dlai": Habit(A4, "θ[i] perturbed in place and restored, dict <-> vector, NumPy scalars", DLAI_04),
     "h05_dlai": Habit(A5, "np.eye one-hot view, mini-batch lists, a NumPy scalar accuracy", DLAI_05),
     # CS231n's habits: row-major layers behind transposes, 1-D biases, views, clipping, float32; one typical

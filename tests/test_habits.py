@@ -18,6 +18,7 @@ pytestmark = pytest.mark.slow
 
 HABITS = habits_corpus.HABITS
 WRONG = [(student, exercise) for student, habit in HABITS.items() for exercise in habit.wrong]
+NOTED = [(student, exercise) for student, habit in HABITS.items() for exercise in habit.notes]
 
 
 @pytest.fixture(scope="module")
@@ -76,3 +77,11 @@ def test_a_typical_mistake_loses_points_and_is_named(graded, student, exercise):
     assert verdict is not None, f"{student}: {test} holds no verdict"
     phrase = HABITS[student].wrong[exercise]
     assert phrase in verdict["report"], f"{student}: {exercise} is not told {phrase!r}: {verdict['report'][:1500]}"
+
+
+@pytest.mark.parametrize(("student", "exercise"), NOTED)
+def test_a_harmless_extra_is_noted_in_a_full_marks_report(graded, student, exercise):
+    verdict = verdicts(graded, student)[f"test_{exercise}"]
+    assert verdict is not None and verdict["earned"] == verdict["points"], (student, exercise, verdict)
+    phrase = HABITS[student].notes[exercise]
+    assert phrase in verdict["report"], f"{student}: {exercise} does not say {phrase!r}: {verdict['report'][:800]}"
