@@ -6,13 +6,12 @@ import shutil
 
 import pytest
 
-from autograder.commands.release import generate_all
 from autograder.engine.verdict import recorded
 from autograder.notebooks import grade_id, is_test_cell, read_notebook
 
 from . import habits_corpus
 from .conftest import REPO
-from .nbgrader_runs import autograde_in_two_batches, complaints, gradebook_grades
+from .nbgrader_runs import autograde_in_two_batches, complaints, gradebook_grades, run_nbgrader
 
 pytestmark = pytest.mark.slow
 
@@ -27,7 +26,8 @@ def graded(tmp_path_factory):
     course = tmp_path_factory.mktemp("habits")
     shutil.copy(REPO / "nbgrader_config.py", course)  # as it is: no habit needs a shorter time limit
     shutil.copytree(REPO / "source", course / "source", ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
-    generate_all(course)
+    released = run_nbgrader(course, "generate_assignment", "0*", "--force")  # every assignment, one process
+    assert released.returncode == 0, complaints(released)
     habits_corpus.build(course)
     # "0*": every assignment a student handed in, in one nbgrader process per batch
     return course, autograde_in_two_batches(course, "0*", habits_corpus.STUDENTS)
