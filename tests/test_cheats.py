@@ -10,8 +10,6 @@ import re
 import shutil
 import signal
 import subprocess
-import sys
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,52 +19,21 @@ import autograder
 from autograder.commands.release import generate_all
 from autograder.notebooks import HIDDEN_MARKERS, SOLUTION_MARKERS, grade_id, is_test_cell, read_notebook
 
-from . import cheat_corpus
+from . import cheat_corpus, nbgrader_runs
 from .conftest import REPO
+from .nbgrader_runs import LIMITS, complaints, gradebook_grades, outputs_text, run_nbgrader
 from .test_leaks import reference_body_lines
 
 pytestmark = pytest.mark.slow
 
 A = cheat_corpus.A
-LIMITS = ("\nc.Execute.timeout = 10\nc.BudgetedExecute.notebook_budget = 90\n"
-          "c.BudgetedExecute.memory_limit_mb = 2048\n")
 # What grading itself writes in the course directory: everything else must stay as it was.
 GRADER_OUTPUT = ("autograded", "feedback", "gradebook.db", "grades.csv", ".nbgrader.log")
-# The whole class takes about 3 minutes on 2 cores (two batches): a batch still running after 15 has hung.
-BATCH_TIMEOUT = 900
-LOCKED = "database is locked"
-
-
-def run_nbgrader(course, *args, timeout=BATCH_TIMEOUT):
-    """`nbgrader ARGS` in course; a run that outlasts timeout is stopped and reported as failed (returncode None)."""
-    command = [sys.executable, "-m", "nbgrader", *args, "--log-level=WARN"]
-    try:
-        return subprocess.run(command, cwd=course, capture_output=True, text=True, check=False, timeout=timeout)
-    except subprocess.TimeoutExpired as stopped:
-        output = [o.decode(errors="replace") if isinstance(o, bytes) else o or "" for o in (stopped.stdout,
-                                                                                           stopped.stderr)]
-        return subprocess.CompletedProcess(command, None, output[0], output[1] + f"\nstopped after {timeout} s")
 
 
 def autograde_in_two_batches(course):
-    """`nbgrader autograde --force` of the whole class as two batches run side by side (every other student each,
-    as `python -m autograder grade-all` does it on two cores); a batch that met the other's lock on the SQLite
-    gradebook is run again. Returns one CompletedProcess for both: failed if either failed, with both outputs."""
-    halves = [cheat_corpus.STUDENTS[0::2], cheat_corpus.STUDENTS[1::2]]
-
-    def batch(half):
-        others = ",".join(s for s in cheat_corpus.STUDENTS if s not in half)
-        for _ in range(3):
-            done = run_nbgrader(course, "autograde", A, "--force", f"--CourseDirectory.student_id_exclude={others}")
-            if done.returncode == 0 or LOCKED not in done.stdout + done.stderr:
-                break
-        return done
-
-    with ThreadPoolExecutor(max_workers=2) as pool:
-        done = list(pool.map(batch, halves))
-    failed = [d.returncode for d in done if d.returncode != 0]
-    return subprocess.CompletedProcess(done[0].args, failed[0] if failed else 0, "".join(d.stdout for d in done),
-                                       "".join(d.stderr for d in done))
+    """The whole class, graded as two `nbgrader autograde` batches side by side."""
+    return nbgrader_runs.autograde_in_two_batches(course, A, cheat_corpus.STUDENTS)
 
 
 def snapshot(course):
@@ -87,14 +54,7 @@ def snapshot(course):
 
 def grades_of(course, student):
     """{test cell: (score, max_score, manual_score, extra_credit)} from the gradebook, or None if not graded."""
-    from nbgrader.api import Gradebook, MissingEntry
-
-    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
-        try:
-            notebook = gb.find_submission_notebook(A, A, student)
-        except MissingEntry:
-            return None
-        return {g.name: (g.score, g.max_score, g.manual_score, g.extra_credit) for g in notebook.grades}
+    return gradebook_grades(course, A, student)
 
 
 def our_processes():
@@ -158,12 +118,6 @@ def source_tests(course):
     """{test cell id: points} of the instructor's notebook."""
     nb = read_notebook(course / "source" / A / f"{A}.ipynb")
     return {grade_id(c): float(c.metadata.nbgrader["points"]) for c in nb.cells if is_test_cell(c)}
-
-
-def complaints(process):
-    """The lines of an nbgrader run that say what went wrong (not its warnings)."""
-    lines = (process.stdout + process.stderr).splitlines()
-    return "\n".join([line for line in lines if "ERROR" in line or "Error:" in line or "stopped after" in line][-20:])
 
 
 def test_the_batch_runs_to_its_end(graded):
@@ -322,15 +276,6 @@ def test_no_feedback_grows_past_what_a_person_can_read(graded):
              for p in (graded.course / "feedback").glob(f"*/{A}/{A}.html")}
     too_big = {student: f"{size / 1e6:.0f} MB" for student, size in sizes.items() if size > 10e6}
     assert not too_big, too_big
-
-
-def outputs_text(cell):
-    parts = []
-    for output in cell.get("outputs", []):
-        parts.append(output.get("text", "") if isinstance(output.get("text", ""), str) else "".join(output["text"]))
-        parts += [output.get("ename", ""), output.get("evalue", ""), *output.get("traceback", [])]
-        parts += [str(v) for v in output.get("data", {}).values()]
-    return "\n".join(p for p in parts if p)
 
 
 @pytest.mark.parametrize("student", cheat_corpus.CHEATS)
