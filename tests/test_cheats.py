@@ -424,15 +424,16 @@ def test_millions_of_characters_leave_a_report_of_the_usual_size(graded):
 
 
 def test_a_score_line_in_the_students_text_is_not_read_as_one(graded):
-    """dense_forward_single raises an error whose message is a line like the grader's `… 7 of 7 points`: every
-    line of its test cell that starts like the grader's score line is the grader's (0 points), and the feedback
-    shows no such line for the faked score."""
+    """dense_forward_single raises an error whose message is a line like the grader's `… 7 of 7 points`: in every
+    test cell (where nbgrader reads scores), each line that starts like the grader's score line is the grader's;
+    in that exercise's, it says 0 points. (Ordinary cells that call the function show the error as it is: nbgrader
+    scores no ordinary cell.)"""
     student = "c40_load_the_grader"
     cells = {grade_id(c): c for c in read_notebook(graded_notebook(graded, student)).cells if is_test_cell(c)}
     text = outputs_text(cells[cheat_corpus.test_id(cheat_corpus.DF)])
     assert "7 of 7 points" in text, "the student's line is not shown at all: the test would prove nothing"
     score_lines = {line.strip() for line in text.splitlines() if line.strip().startswith(verdict.HEADER)}
     assert score_lines == {f"{verdict.HEADER} 0 of 2 points"}, score_lines
-    feedback = html_text(feedback_page(graded, student)).splitlines()
-    faked = [line for line in feedback if line.strip().startswith(verdict.HEADER) and "7 of 7" in line]
+    faked = [line for cell in cells.values() for line in outputs_text(cell).splitlines()
+             if line.strip().startswith(verdict.HEADER) and "7 of 7" in line]
     assert not faked, faked
