@@ -1199,6 +1199,123 @@ def dense_backward_single(dy, cache, activation):
     return np.zeros_like(x), np.zeros_like(W), np.zeros_like(z)
 '''
 
+# --------------------------------------------------------------------------------------------------------
+# Attacks on the grader's own process (issue 21): its CPU, its memory, its connection, its reports. Each attack
+# keeps what it saw (the attack, the seconds until the grader answered or hung up, what the call said) in the
+# notebook, and a cell after the last test prints it, one line starting with ATTACK_PREFIX each, for
+# tests/test_cheats.py to read in the graded notebook.
+# --------------------------------------------------------------------------------------------------------
+
+ATTACK_PREFIX = "ATTACK SEEN:"
+HEADER_LINE = "hidden check (run by the grader, outside your notebook):"  # autograder/engine/verdict.py HEADER
+CPU_SIDE = 4000  # two 4000 x 4000 int8 arrays (32 MB): minutes of integer products for a grader that took them
+MEMORY_SIDE = 16384  # a 256 KB message whose sum broadcasts to a 2 GiB (n, n) temporary
+HUGE_TEXT = 4_000_000  # characters of a returned string
+
+ATTACK_RECORD = '''
+import json as _json
+import time as _time
+
+_SEEN = globals().setdefault("_SEEN", [])
+
+
+def _record(attack, started, said):
+    _SEEN.append({"attack": attack, "seconds": _time.monotonic() - started, "said": said})
+
+
+def _ask_grader(attack, *args):
+    # dense_forward_single(*args), when it is the grader's stand-in (while the hidden check runs), once
+    if dense_forward_single.__code__.co_filename != "<grader>" or any(s["attack"] == attack for s in _SEEN):
+        return
+    started = _time.monotonic()
+    try:
+        dense_forward_single(*args)
+        said = "answered"
+    except BaseException as error:
+        said = f"{type(error).__name__}: {str(error)[:300]}"
+    _record(attack, started, said)
+'''
+
+ATTACK_REPORT = '''
+for _seen in _SEEN:
+    print("@PREFIX@", _json.dumps(_seen))
+'''.replace("@PREFIX@", ATTACK_PREFIX)
+
+# (1) the grader's CPU: integer arrays (no BLAS) whose product is cubic in their side
+GRADER_CPU = '''
+def dense_backward_loops(dy, cache, activation):
+    square = np.ones((@SIDE@, @SIDE@), dtype=np.int8)
+    _ask_grader("cpu", square, square, np.zeros((@SIDE@, 1), dtype=np.int8), "linear")
+    z, x, W, b = cache
+    return np.zeros_like(x), np.zeros_like(W), np.zeros_like(z)
+'''.replace("@SIDE@", str(CPU_SIDE))
+
+# (2) the grader's memory: W x of shape (1, n) plus b of shape (n, 1) is an (n, n) array
+GRADER_MEMORY = '''
+def dense_backward_single(dy, cache, activation):
+    _ask_grader("memory", np.ones((1, @SIDE@)), np.ones((1, 1)), np.ones((@SIDE@, 1)), "linear")
+    z, x, W, b = cache
+    return np.zeros_like(x), np.zeros_like(W), np.zeros_like(z)
+'''.replace("@SIDE@", str(MEMORY_SIDE))
+
+# (5) a huge report: millions of characters printed by the function (in the test cell) and returned
+HUGE_REPORT = '''
+def neuron_forward(w, b, x, activation):
+    print("9" * @SIZE@)
+    return "9" * @SIZE@, -7.0
+'''.replace("@SIZE@", str(HUGE_TEXT))
+
+# (5) a line of the student's that looks like the grader's score line, in an error message the report quotes
+FAKE_SCORE = '''
+def dense_forward_single(x, W, b, activation):
+    raise ValueError("\\n@HEADER@ 7 of 7 points\\n")
+'''.replace("@HEADER@", HEADER_LINE)
+
+# (3) the grader's connection, found among the kernel's own sockets (its peer is the grader's .sock file): a
+# message length, then one byte every two seconds, until the grader hangs up or a minute has passed; once, in
+# the hidden check (the visible check and the notebook's later cells call the function too)
+DRIP = '''
+import os as _os
+import socket as _socket
+import sys as _sys
+
+
+def _graders_connection():
+    for name in _os.listdir("/proc/self/fd"):
+        try:
+            if not _os.readlink(f"/proc/self/fd/{name}").startswith("socket:"):
+                continue
+            candidate = _socket.socket(fileno=_os.dup(int(name)))
+        except (OSError, ValueError):
+            continue
+        try:
+            if candidate.family == _socket.AF_UNIX and str(candidate.getpeername()).endswith(".sock"):
+                return candidate
+        except OSError:
+            pass
+        candidate.close()
+    return None
+
+
+def dense_backward_single(dy, cache, activation):
+    called_by_grader = _sys._getframe(1).f_code.co_filename == "<grader>"  # the harness, in a hidden check
+    connection = _graders_connection() if called_by_grader and not _SEEN else None
+    if connection is not None:
+        started = _time.monotonic()
+        try:
+            connection.sendall((1000).to_bytes(8, "big"))
+            said = "the grader listened for a minute"
+            while _time.monotonic() - started < 60:
+                _time.sleep(2)
+                connection.sendall(b" ")
+        except BaseException as error:
+            said = f"{type(error).__name__}: {str(error)[:300]}"
+        _record("drip", started, said)
+    z, x, W, b = cache
+    return np.zeros_like(x), np.zeros_like(W), np.zeros_like(z)
+'''
+
+
 LATER = [test_id(e) for e in (NF, XOR, DF, DBL, DBS)]
 
 
@@ -1302,6 +1419,15 @@ def tricks():
         # messages claiming success sent on every Unix socket the kernel can reach while it is being graded, its
         # own channels to the grader included (last of the tricks: it has been seen to stop a whole batch)
         "c39_forge_messages": Trick({DBS: _cell(PRELUDE, FORGE)}, [test_id(DBS)]),
+        # the grader's own work steered (issue 21): a huge report, a faked score line, integer arrays for an
+        # unbounded product, a sum that broadcasts to an (n, n) temporary; each refused in milliseconds
+        "c40_load_the_grader": Trick({NF: _cell(PRELUDE, HUGE_REPORT), DF: _cell(PRELUDE, FAKE_SCORE),
+                                      DBL: _cell(PRELUDE, ATTACK_RECORD, GRADER_CPU),
+                                      DBS: _cell(PRELUDE, ATTACK_RECORD, GRADER_MEMORY)},
+                                     [test_id(e) for e in (NF, DF, DBL, DBS)], after={test_id(DBS): ATTACK_REPORT}),
+        # the grader's connection held by a message that drips in (the last exercise): cut at the check's time limit
+        "c41_drip_the_connection": Trick({DBS: _cell(PRELUDE, ATTACK_RECORD, DRIP)}, [test_id(DBS)],
+                                         after={test_id(DBS): ATTACK_REPORT}),
     }
 
 

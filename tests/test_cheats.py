@@ -5,6 +5,7 @@ ends, nothing outside a submission's own folder changes, and no feedback shows s
 import glob
 import hashlib
 import html
+import json
 import os
 import re
 import shutil
@@ -17,11 +18,12 @@ import pytest
 
 import autograder
 from autograder.commands.release import generate_all
+from autograder.engine import verdict
 from autograder.notebooks import HIDDEN_MARKERS, SOLUTION_MARKERS, grade_id, is_test_cell, read_notebook
 
 from . import cheat_corpus, nbgrader_runs
 from .conftest import REPO
-from .nbgrader_runs import LIMITS, complaints, gradebook_grades, outputs_text, run_nbgrader
+from .nbgrader_runs import CELL_TIMEOUT, LIMITS, complaints, gradebook_grades, outputs_text, run_nbgrader
 from .test_leaks import reference_body_lines
 
 pytestmark = pytest.mark.slow
@@ -288,3 +290,94 @@ def test_a_cheat_is_told_what_is_wrong_not_shown_the_graders_traceback(graded, s
         text = outputs_text(cells[test])
         assert text.strip(), f"{student}: {test} says nothing about why it scores 0"
         assert grader not in text and "site-packages/nbclient" not in text, f"{student}: {test} shows {text[-800:]}"
+
+
+# --------------------------------------------------------------------------------------------------------
+# Attacks on the grader's own process (issue 21; c40_load_the_grader, c41_drip_the_connection). Their scores are
+# checked with every cheat's above; here, that the bounds held: each attack says in its notebook what the grader
+# did (cheat_corpus.ATTACK_PREFIX lines), and the files and times are measured from outside.
+# --------------------------------------------------------------------------------------------------------
+
+REFUSED_WITHIN = 2.0  # seconds for the grader to refuse an input it does not take (it is milliseconds)
+SESSION_REPLY_WAIT = 10  # seconds the session waits for the kernel's answer after interrupting it (session.py)
+
+
+def graded_notebook(graded, student):
+    return graded.course / "autograded" / student / A / f"{A}.ipynb"
+
+
+def attacks_seen(graded, student):
+    """{attack: what the student's code saw} from the lines its last cell printed."""
+    nb = read_notebook(graded_notebook(graded, student))
+    lines = [line for cell in nb.cells if not is_test_cell(cell) for line in outputs_text(cell).splitlines()]
+    prefix = cheat_corpus.ATTACK_PREFIX
+    return {seen["attack"]: seen for seen in (json.loads(line[len(prefix):]) for line in lines
+                                              if line.startswith(prefix))}
+
+
+def grading_seconds(graded, student):
+    """Seconds nbgrader spent on `student`'s notebook in the batch: from the graded notebook written just before
+    it in the same batch (the batches take every other student) to its own."""
+    batch = cheat_corpus.STUDENTS[cheat_corpus.STUDENTS.index(student) % 2::2]
+    before = batch[batch.index(student) - 1]
+    return graded_notebook(graded, student).stat().st_mtime - graded_notebook(graded, before).stat().st_mtime
+
+
+def test_the_grader_refuses_at_once_the_work_a_student_asks_of_it(graded):
+    """Integer arrays for a product with no BLAS (minutes of grader CPU) and a sum that broadcasts to a 2 GiB
+    temporary, sent to the grader's stand-in for dense_forward_single: refused in milliseconds, and the
+    notebook graded within an honest notebook's time plus one check's time limit (without the bounds, the grader
+    would work until its check is killed, its time limit + bounded.GRACE (20 s) after it began)."""
+    honest = grading_seconds(graded, "z_honest")
+    took = grading_seconds(graded, "c40_load_the_grader")
+    seen = attacks_seen(graded, "c40_load_the_grader")
+    assert set(seen) >= {"cpu", "memory"}, f"no report of the attacks (graded in {took:.0f} s): {seen}"
+    assert seen["cpu"]["said"].startswith("TypeError") and "integers" in seen["cpu"]["said"], seen["cpu"]
+    assert seen["memory"]["said"].startswith("MemoryError"), seen["memory"]
+    slow = {attack: s["seconds"] for attack, s in seen.items() if s["seconds"] > REFUSED_WITHIN}
+    assert not slow, f"the grader took this long to refuse: {slow}"
+    assert took < honest + CELL_TIMEOUT, f"graded in {took:.0f} s, an honest notebook in {honest:.0f} s"
+
+
+def test_a_dripping_message_holds_the_grader_no_longer_than_the_checks_time_limit(graded):
+    """A message length, then a byte every two seconds, on the grader's own connection: the grader stops
+    listening at the check's time limit (one deadline for the whole message), not when its check is killed."""
+    seen = attacks_seen(graded, "c41_drip_the_connection")
+    assert "drip" in seen, f"the attack did not find the grader's connection: {seen}"
+    held = seen["drip"]["seconds"]
+    assert held < CELL_TIMEOUT + REFUSED_WITHIN, f"the grader listened to the drip for {held:.0f} s"
+    honest = grading_seconds(graded, "z_honest")
+    took = grading_seconds(graded, "c41_drip_the_connection")
+    # the check's time limit, the session's wait for the interrupted kernel, and one more time limit of margin
+    bound = honest + 2 * CELL_TIMEOUT + SESSION_REPLY_WAIT
+    assert took < bound, f"graded in {took:.0f} s: more than an honest notebook's {honest:.0f} s + {bound - honest} s"
+
+
+def test_millions_of_characters_leave_a_report_of_the_usual_size(graded):
+    """A function that prints 4 million characters and returns a string of 4 million: its test cell keeps at
+    most what a cell printed (capped) and the capped report, and the graded notebook and the feedback stay
+    within a few hundred KB of an honest student's."""
+    student = "c40_load_the_grader"
+    cells = {grade_id(c): c for c in read_notebook(graded_notebook(graded, student)).cells if is_test_cell(c)}
+    text = outputs_text(cells[cheat_corpus.test_id(cheat_corpus.NF)])
+    assert len(text) < verdict.OWN_OUTPUT_LIMIT + verdict.REPORT_LIMIT, f"{len(text):,} characters in the test cell"
+    slack = 2 * (verdict.OWN_OUTPUT_LIMIT + verdict.REPORT_LIMIT)
+    for path_of in (graded_notebook, feedback_page):
+        size, honest = path_of(graded, student).stat().st_size, path_of(graded, "z_honest").stat().st_size
+        assert size < honest + slack, f"{path_of(graded, student).name}: {size:,} bytes, an honest one {honest:,}"
+
+
+def test_a_score_line_in_the_students_text_is_not_read_as_one(graded):
+    """dense_forward_single raises an error whose message is a line like the grader's `… 7 of 7 points`: in every
+    test cell (where nbgrader reads scores), each line that starts like the grader's score line is the grader's;
+    in that exercise's, it says 0 points. (Ordinary cells that call the function show the error as it is: nbgrader
+    scores no ordinary cell.)"""
+    student = "c40_load_the_grader"
+    cells = {grade_id(c): c for c in read_notebook(graded_notebook(graded, student)).cells if is_test_cell(c)}
+    text = outputs_text(cells[cheat_corpus.test_id(cheat_corpus.DF)])
+    assert "7 of 7 points" in text, "the student's line is not shown at all: the test would prove nothing"
+    score_lines = {line.strip() for line in text.splitlines() if line.strip().startswith(verdict.HEADER)}
+    assert score_lines == {f"{verdict.HEADER} 0 of 2 points"}, score_lines
+    faked = [line for cell in cells.values() for line in outputs_text(cell).splitlines()
+             if line.strip().startswith(verdict.HEADER) and "7 of 7" in line]
+    assert not faked, faked
