@@ -73,14 +73,30 @@ def student_notebook(assignment):
     return nb
 
 
+def as_student(work, assignment):
+    """Write the notebooks as a student has them on reaching the chosen exercise of `assignment`: the earlier
+    assignments finished, side by side (its first cells `bring` functions from them), this one up to the exercise."""
+    for earlier in ASSIGNMENTS[:ASSIGNMENTS.index(assignment)]:
+        done = completed(read_notebook(REPO / "release" / earlier / f"{earlier}.ipynb"),
+                         read_notebook(REPO / "source" / earlier / f"{earlier}.ipynb"))
+        nbformat.write(done, work / earlier / f"{earlier}.ipynb")
+    nbformat.write(student_notebook(assignment), work / assignment / f"{assignment}.ipynb")
+
+
 @pytest.fixture(scope="module")
-def lab(tmp_path_factory):
-    """A JupyterLab server on 127.0.0.1 with token auth, serving the students' notebooks; (base URL, token)."""
-    root = tmp_path_factory.mktemp("lab")
-    work, settings = root / "work", root / "settings"
+def lab_work(tmp_path_factory):
+    """The students' folder that JupyterLab serves: the release's assignment folders side by side."""
+    work = tmp_path_factory.mktemp("lab") / "work"
     for assignment in ASSIGNMENTS:
         shutil.copytree(REPO / "release" / assignment, work / assignment)
-        nbformat.write(student_notebook(assignment), work / assignment / f"{assignment}.ipynb")
+    return work
+
+
+@pytest.fixture(scope="module")
+def lab(lab_work):
+    """A JupyterLab server on 127.0.0.1 with token auth, serving the students' notebooks; (base URL, token)."""
+    root, work = lab_work.parent, lab_work
+    settings = root / "settings"
     write_settings(settings)
     port, token = free_port(), secrets.token_hex(16)
     env = dict(os.environ, JUPYTER_RUNTIME_DIR=str(root / "runtime"), JUPYTER_CONFIG_DIR=str(root / "config"))
@@ -197,10 +213,11 @@ def answer(page, cell, code):
 
 
 @pytest.mark.parametrize("assignment", ASSIGNMENTS)
-def test_student_sees_the_visible_check_in_jupyterlab(lab, lab_page, assignment):
+def test_student_sees_the_visible_check_in_jupyterlab(lab, lab_work, lab_page, assignment):
     page = lab_page
     base, token = lab
     exercise, mistake = MISTAKES[assignment]
+    as_student(lab_work, assignment)
     nb = student_notebook(assignment)
     index = next(i for i, c in enumerate(nb.cells) if grade_id(c) == exercise)
     assert grade_id(nb.cells[index + 1]) == f"test_{exercise}"
@@ -216,6 +233,12 @@ def test_student_sees_the_visible_check_in_jupyterlab(lab, lab_page, assignment)
     page.evaluate(f"() => {{ window.jupyterapp.shell.currentWidget.content.activeCellIndex = {index}; }}")
     ran = page.evaluate("() => window.jupyterapp.commands.execute('notebook:run-all-above')")
     assert ran is True, "every cell above the exercise runs without an error"
+    tools = [i for i, c in enumerate(nb.cells) if (grade_id(c) or "").startswith("tools_from_")]
+    for i in tools:  # 02-05: the student's earlier functions, brought from their finished notebooks
+        brought = cells.nth(i).locator(".jp-OutputArea").inner_text()
+        calls = sum(line.startswith("bring(") for line in nb.cells[i].source.splitlines())
+        assert calls and brought.count("bring: from") == calls and "yours" in brought, brought
+        assert "not finished" not in brought and "nothing brought" not in brought, brought
 
     solution, test = cells.nth(index), cells.nth(index + 1)
     answer(page, solution, mistake)

@@ -26,11 +26,11 @@ PROBES = {
 }
 
 
-def run(cells, folder, **traits):
+def run(cells, folder, assignment=None, **traits):
     nb = new_notebook(cells=[new_code_cell(c) for c in cells])
     nb.metadata.kernelspec = {"name": "python3", "display_name": "Python 3", "language": "python"}
     traits = {"timeout": 30, "notebook_budget": 120, **traits}
-    IsolatedExecute(**traits).preprocess(nb, {"metadata": {"path": str(folder)}})
+    IsolatedExecute(**traits).preprocess(nb, {"metadata": {"path": str(folder)}, "nbgrader": {"assignment": assignment}})
     return ["".join(o.get("text", "") for o in c.outputs if o.get("output_type") == "stream").strip()
             for c in nb.cells], nb
 
@@ -52,11 +52,39 @@ def test_the_kernel_sees_only_its_folder_and_the_environment(tmp_path, repo):
     assert seen["own file"] == "the student's own file"
 
 
+EARLIER = [
+    ("import os\nfrom course.earlier import ENVIRONMENT\nfolder = os.environ[ENVIRONMENT]\nprint(sorted(os.listdir(folder)))\n"
+    "try:\n    open(os.path.join(folder, 'planted.ipynb'), 'w')\n    print('writable')\nexcept OSError:\n"
+    "    print('read-only')"),
+    ("from course.earlier import bring\nbring('02_vectorized', 'layer_forward', 'layer_backward_rows')\n"
+    "bring('03_deep_network', 'model_forward')\nprint(callable(layer_forward))"),
+]
+
+
+def _check_earlier(printed, sandboxed):
+    """What a notebook of 03 finds for `bring` while it is graded: the course's building blocks of 01 and 02 only."""
+    listing, writable = printed[0].splitlines()
+    assert listing == "['01_single_example', '02_vectorized']"
+    assert writable == ("read-only" if sandboxed else "writable")
+    lines = printed[1].splitlines()
+    assert lines[0].startswith("bring: from 02_vectorized.ipynb (the grader's copy") and lines[0].endswith(
+        ": layer_forward")
+    assert "has no solution cell 'layer_backward_rows'" in lines[1]  # not a building block: not in the copy
+    assert lines[2].startswith("bring: nothing brought: 03_deep_network.ipynb was not found")  # the one graded
+    assert lines[3] == "True"
+
+
+def test_a_graded_notebook_brings_only_strictly_earlier_building_blocks(tmp_path):
+    printed, _ = run(EARLIER, tmp_path, assignment="03_deep_network")
+    _check_earlier(printed, sandboxed=True)
+
+
 def test_without_a_sandbox_grading_still_works_and_says_so_loudly(tmp_path, monkeypatch, caplog):
     monkeypatch.setattr(isolated, "bwrap_works", lambda: False)
     with caplog.at_level(logging.WARNING):
-        printed, _ = run(["print(1 + 1)"], tmp_path)
-    assert printed == ["2"]
+        printed, _ = run(["print(1 + 1)", *EARLIER], tmp_path, assignment="03_deep_network")
+    assert printed[0] == "2"
+    _check_earlier(printed[1:], sandboxed=False)
     assert "NO SANDBOX" in caplog.text
 
 

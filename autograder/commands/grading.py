@@ -83,9 +83,9 @@ def autograde_steps(config):
     return [cls(config=config) for cls in classes if cls.__name__ not in GRADEBOOK_STEPS]
 
 
-def execute(nb, workdir, config):
-    """Run the course's autograde steps on nb, in workdir, as nbgrader autograde does."""
-    resources = {"metadata": {"path": str(workdir)}, "nbgrader": {}}
+def execute(nb, workdir, config, assignment=None):
+    """Run the course's autograde steps on nb (of `assignment`), in workdir, as nbgrader autograde does."""
+    resources = {"metadata": {"path": str(workdir)}, "nbgrader": {"assignment": assignment}}
     with setenv(NBGRADER_EXECUTION="autograde"):  # as nbgrader autograde does: visible checks advise only
         for step in autograde_steps(config):
             nb, resources = step(nb, resources)  # a step that is not enabled passes nb through
@@ -110,7 +110,9 @@ def grade_notebook(path, course_dir, assignment=None, timeout=None):
     student = read_notebook(path)
     name, source_path = identify_assignment(student, course_dir, assignment)
     nb, notes = repair(student, read_notebook(source_path), name)
-    nb = execute(nb, path.parent.resolve(), course_config(course_dir, timeout))
+    config = course_config(course_dir, timeout)
+    config.IsolatedExecute.course_dir = str(Path(course_dir).resolve())
+    nb = execute(nb, path.parent.resolve(), config, name)
     grade = Grade(notebook=str(path), assignment=name, notes=notes)
     executed = {grade_id(cell): cell for cell in nb.cells if is_test_cell(cell)}
     for gid, cell in executed.items():

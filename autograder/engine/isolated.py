@@ -15,16 +15,19 @@ the student's code never gets to call the reference of an exercise still to be g
 
 from __future__ import annotations
 
+import os
 import secrets
 import time
+from pathlib import Path
 
 from jupyter_core.utils import run_sync
-from traitlets import Enum
+from traitlets import Enum, Unicode
 
 from .. import hidden
-from ..notebooks import grade_id, is_test_cell
+from ..notebooks import NotACourseNotebook, find_course_dir, grade_id, is_test_cell
 from .bounded import judge_bounded
 from .budgeted import BudgetedExecute
+from .earlier import write_earlier
 from .sandbox import NO_SANDBOX_WARNING, Sandbox, SandboxedKernelManager, bwrap_works
 from .session import bootstrap_code, listen
 from .verdict import Verdict, graded_outputs, record
@@ -49,6 +52,9 @@ class IsolatedExecute(BudgetedExecute):
     sandbox = Enum(["auto", "bwrap", "none"], "auto", help=(
         "auto: bubblewrap if it works here, else run unsandboxed with a loud warning; bwrap: refuse to grade "
         "without it; none: no sandbox (a trusted notebook, e.g. the instructor's own).")).tag(config=True)
+    course_dir = Unicode("", help=(
+        "The course directory whose source/ gives the earlier assignments' building blocks to `bring` "
+        "(autograder/engine/earlier.py); empty: the one at or above the working directory.")).tag(config=True)
 
     def preprocess(self, nb, resources=None, km=None):
         enabled = self.sandbox != "none" and bwrap_works()
@@ -59,10 +65,22 @@ class IsolatedExecute(BudgetedExecute):
         folder = (resources or {}).get("metadata", {}).get("path") or "."
         self._sandbox = Sandbox(folder, enabled)
         self._unreachable = None
+        assignment = (resources or {}).get("nbgrader", {}).get("assignment")
+        try:
+            course_dir = Path(self.course_dir) if self.course_dir else find_course_dir()
+            write_earlier(course_dir, assignment, self._sandbox.earlier)
+        except (NotACourseNotebook, OSError) as error:  # then `bring` finds no grader's copy, and says so
+            self.log.warning("no earlier assignments for the notebook to bring: %s", error)
         try:
             return super().preprocess(nb, resources, km)
         finally:
             self._sandbox.remove()
+
+    async def async_start_new_kernel(self, **kwargs):
+        kwargs["env"] = self._sandbox.environment(kwargs.get("env") or os.environ)  # bubblewrap sets its own
+        return await super().async_start_new_kernel(**kwargs)
+
+    start_new_kernel = run_sync(async_start_new_kernel)
 
     def create_kernel_manager(self):
         self.kernel_manager_class = SandboxedKernelManager

@@ -2,7 +2,8 @@
 
 Inside, the kernel sees the operating system's libraries and the Python environment read-only, the `course`
 package read-only, a copy of the submission's own folder (thrown away afterwards), and an empty /tmp. It does not
-see the `autograder` package, the course's source/ and gradebook, the other students, the instructor's home or
+see the `autograder` package, the course's source/ and gradebook (only the grader's copy of the earlier
+assignments' building blocks, autograder/engine/earlier.py, read-only), the other students, the instructor's home or
 the network. It has an address-space limit, and it talks to the grader only through Unix sockets in a folder of
 its own (the kernel's ZeroMQ channels and the grader's socket, autograder/engine/session.py).
 """
@@ -21,6 +22,8 @@ from pathlib import Path
 import zmq
 from jupyter_client.manager import AsyncKernelManager
 from traitlets import Any, Integer
+
+from course.earlier import ENVIRONMENT as EARLIER
 
 SYSTEM_PATHS = ("/usr", "/bin", "/lib", "/lib64", "/lib32", "/sbin", "/etc/alternatives", "/etc/ld.so.cache",
                 "/etc/ld.so.conf", "/etc/ld.so.conf.d", "/etc/fonts", "/etc/localtime", "/etc/passwd", "/etc/group",
@@ -107,10 +110,11 @@ class Sandbox:
         self.sockets = self.scratch / "run"
         self.grader = self.scratch / "grader"
         self.home = self.scratch / "home"
+        self.earlier = self.scratch / "earlier"  # autograder/engine/earlier.py writes it; read-only for the kernel
         links = submitted_links(self.folder)
         shutil.copytree(self.folder, self.copy, symlinks=True,
                         ignore=lambda where, names: [n for n in names if Path(where, n) in links])
-        for own in (self.sockets, self.grader, self.home):
+        for own in (self.sockets, self.grader, self.home, self.earlier):
             own.mkdir()
         self._warm_matplotlib()
 
@@ -147,13 +151,14 @@ class Sandbox:
             args += ["--ro-bind", str(entry), str(self.folder / entry.name)]
         args += ["--bind", str(self.sockets), str(self.sockets),
                  "--ro-bind", str(self.grader), str(self.grader),
+                 "--ro-bind", str(self.earlier), str(self.earlier),
                  "--dir", HOME, "--dir", f"{HOME}/mpl", "--chdir", str(self.folder), "--clearenv"]
         for font_list in sorted((self.home / "mpl").glob("fontlist-*.json")):
             args += ["--ro-bind", str(font_list), f"{HOME}/mpl/{font_list.name}"]
         environment = {
             "HOME": HOME, "PATH": f"{Path(sys.executable).parent}:/usr/local/bin:/usr/bin:/bin",
             "LANG": "C.UTF-8", "MPLCONFIGDIR": f"{HOME}/mpl", "PYTHONNOUSERSITE": "1",
-            "NBGRADER_EXECUTION": "autograde", "TMPDIR": "/tmp",
+            "NBGRADER_EXECUTION": "autograde", "TMPDIR": "/tmp", EARLIER: str(self.earlier),
             "PYTHONSAFEPATH": "1",  # a handed-in ipykernel_launcher.py must not replace the kernel's own
         }
         for name in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
@@ -162,6 +167,10 @@ class Sandbox:
         for name, value in environment.items():
             args += ["--setenv", name, value]
         return [*args, "--", *limited]
+
+    def environment(self, base):
+        """The kernel's environment without bubblewrap: `base` with the folder of the earlier assignments."""
+        return {**base, EARLIER: str(self.earlier)}
 
     def remove(self):
         shutil.rmtree(self.scratch, ignore_errors=True)

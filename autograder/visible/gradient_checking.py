@@ -137,8 +137,8 @@ def _gradient_check():
     script.store("bug", bug)
     script.store("epsilon", coarse)
     script.store("right_below", catalogue.RIGHT)
-    # In the notebook the cost comes from the student's own model_forward (cell tools_from_03): say so.
-    right = catalogue.RIGHT_HINT + " (with your model_forward of the cell tools_from_03, if 03's check passes)"
+    # In the notebook the cost comes from the student's own model_forward (brought from 03 by the cell tools_from_03).
+    right = catalogue.RIGHT_HINT + " (with your model_forward, brought from 03, if 03's check passes)"
     script.store("sentences", {"right": right, "found_nothing": catalogue.FOUND_NOTHING,
                                "epsilon_ignored": catalogue.EPSILON_IGNORED})
     return script

@@ -128,9 +128,10 @@ class StoredGradients:
 
 
 def _needs_forward(fn, exercise):
-    """Your model_forward, as the notebook defines it (the cell tools_from_03), must be there."""
+    """Your model_forward, as the notebook defines it (brought from 03 by the cell tools_from_03), must be there."""
     if not callable(getattr(fn, "__globals__", {}).get("model_forward")):
-        raise CheckFailed(f"{exercise} uses your model_forward: run the cell tools_from_03 first")
+        raise CheckFailed(f"{exercise} uses your model_forward: run the cell that brings your functions from 03 "
+                          "(tools_from_03, near the top) first")
 
 
 def _arguments(network, with_activations=True):
