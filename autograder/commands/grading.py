@@ -81,9 +81,10 @@ def autograde_steps(config):
     return [cls(config=config) for cls in classes if cls.__name__ not in GRADEBOOK_STEPS]
 
 
-def execute(nb, workdir, config):
-    """Run the course's autograde steps on nb, in workdir, as nbgrader autograde does."""
-    resources = {"metadata": {"path": str(workdir)}, "nbgrader": {}}
+def execute(nb, workdir, config, course_dir=None):
+    """Run the course's autograde steps on nb, in workdir, as nbgrader autograde does; course_dir's source
+    notebooks say which cells are demonstrations (autograder/engine/demonstrations.py)."""
+    resources = {"metadata": {"path": str(workdir)}, "nbgrader": {"course_dir": str(course_dir)} if course_dir else {}}
     with setenv(NBGRADER_EXECUTION="autograde"):  # as nbgrader autograde does: visible checks advise only
         for step in autograde_steps(config):
             nb, resources = step(nb, resources)  # a step that is not enabled passes nb through
@@ -108,7 +109,7 @@ def grade_notebook(path, course_dir, assignment=None, timeout=None):
     student = read_notebook(path)
     name, source_path = identify_assignment(student, course_dir, assignment)
     nb, notes = repair(student, read_notebook(source_path), name)
-    nb = execute(nb, path.parent.resolve(), course_config(course_dir, timeout))
+    nb = execute(nb, path.parent.resolve(), course_config(course_dir, timeout), course_dir)
     grade = Grade(notebook=str(path), assignment=name, notes=notes)
     executed = {grade_id(cell): cell for cell in nb.cells if is_test_cell(cell)}
     for gid, cell in executed.items():

@@ -19,12 +19,14 @@ import secrets
 import time
 
 from jupyter_core.utils import run_sync
-from traitlets import Enum
+from nbgrader.coursedir import CourseDirectory
+from traitlets import Bool, Enum
 
 from .. import hidden
 from ..notebooks import grade_id, is_test_cell
 from .bounded import judge_bounded
 from .budgeted import BudgetedExecute
+from .demonstrations import cells_to_skip, mark_skipped, marked_in_sources
 from .sandbox import NO_SANDBOX_WARNING, Sandbox, SandboxedKernelManager, bwrap_works
 from .session import bootstrap_code, listen
 from .verdict import Verdict, graded_outputs, record
@@ -49,6 +51,10 @@ class IsolatedExecute(BudgetedExecute):
     sandbox = Enum(["auto", "bwrap", "none"], "auto", help=(
         "auto: bubblewrap if it works here, else run unsandboxed with a loud warning; bwrap: refuse to grade "
         "without it; none: no sandbox (a trusted notebook, e.g. the instructor's own).")).tag(config=True)
+    skip_demonstrations = Bool(True, help=(
+        "Do not run the cells the course's source notebooks mark as demonstrations (backprop_course.demonstration: "
+        "ungraded, defining nothing later cells use; autograder/engine/demonstrations.py); each gets a note "
+        "instead of its outputs.")).tag(config=True)
 
     def preprocess(self, nb, resources=None, km=None):
         enabled = self.sandbox != "none" and bwrap_works()
@@ -59,6 +65,11 @@ class IsolatedExecute(BudgetedExecute):
         folder = (resources or {}).get("metadata", {}).get("path") or "."
         self._sandbox = Sandbox(folder, enabled)
         self._unreachable = None
+        self._skipped = set()
+        if self.skip_demonstrations:
+            course_dir = (resources or {}).get("nbgrader", {}).get("course_dir") or \
+                CourseDirectory(config=self.config).root
+            self._skipped = cells_to_skip(nb, marked_in_sources(course_dir))
         try:
             return super().preprocess(nb, resources, km)
         finally:
@@ -71,6 +82,9 @@ class IsolatedExecute(BudgetedExecute):
         return km
 
     def preprocess_cell(self, cell, resources, index):
+        if index in self._skipped:
+            mark_skipped(cell)
+            return cell, resources
         cell, resources = super().preprocess_cell(cell, resources, index)
         name, check = hidden_check_of(cell)
         if check is not None:
