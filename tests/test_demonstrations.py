@@ -112,7 +112,12 @@ def test_a_later_use_makes_a_marked_cell_run():
     ("obj.attr = 5", ["print(obj)"], False),
     ("import json", ["json.dumps(1)"], False),
     ("def g():\n    global y\n    y = 1", ["print(y)"], False),
-    ("print([i for i in range(3)])", ["print(2)"], True),
+    ("print([i for i in range(3)])", ["print(i)"], True),  # a comprehension's variable is its own
+    ("def f(v):\n    local = v\n    return local", ["print(local, v)"], True),  # a function's locals too
+    ("def f():\n    values[0] = 1", ["print(values)"], False),  # but not the objects it changes
+    ("print([(y := v) for v in range(3)])", ["print(y)"], False),
+    ("class C:\n    attribute = 1", ["print(attribute)"], True),
+    ("class C:\n    attribute = 1", ["print(C)"], False),
     ("x = 1", ["print(globals())"], False),
     ("x = 1", ["%time print(x)"], False),  # a magic may read anything
     ("x = 1", ["this is not python"], True),  # a cell that does not parse runs nothing

@@ -66,26 +66,62 @@ def _parse(text):
         return None
 
 
+SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda, ast.ListComp, ast.SetComp,
+          ast.GeneratorExp, ast.DictComp)
+
+
 def defined_names(tree):
-    """Every name the code may bind or change, at any depth (over-counting is safe): assignments, loop and
-    with targets, imports, functions, classes, `del`, and the object an item or attribute is assigned into."""
+    """Every global name the code may bind or change: what it assigns, deletes, imports, defines or loops over at
+    the top level, the object an item or attribute is assigned into (at any depth), and from inside functions,
+    classes and comprehensions only what they declare `global`/`nonlocal` or bind with `:=`. Their own local
+    names (parameters, assignments in a function body, a comprehension's variable) are not globals."""
     names = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Name) and isinstance(node.ctx, (ast.Store, ast.Del)):
-            names.add(node.id)
-        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-            names.add(node.name)
-        elif isinstance(node, (ast.Import, ast.ImportFrom)):
-            names.update((alias.asname or alias.name).split(".")[0] for alias in node.names)
-        elif isinstance(node, (ast.Global, ast.Nonlocal)):
-            names.update(node.names)
-        elif isinstance(node, (ast.Subscript, ast.Attribute)) and isinstance(node.ctx, (ast.Store, ast.Del)):
+
+    def changed(node):
+        if isinstance(node, (ast.Subscript, ast.Attribute)) and isinstance(node.ctx, (ast.Store, ast.Del)):
             base = node.value
             while isinstance(base, (ast.Subscript, ast.Attribute)):
                 base = base.value
             if isinstance(base, ast.Name):
                 names.add(base.id)
+
+    def inner(scope):  # a nested scope: only these reach the notebook's globals
+        for node in ast.walk(scope):
+            changed(node)
+            if isinstance(node, (ast.Global, ast.Nonlocal)):
+                names.update(node.names)
+            elif isinstance(node, ast.NamedExpr) and isinstance(node.target, ast.Name):
+                names.add(node.target.id)
+
+    def scan(node):
+        changed(node)
+        if isinstance(node, SCOPES):
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                names.add(node.name)
+            for part in _evaluated_outside(node):
+                scan(part)
+            inner(node)
+            return
+        if isinstance(node, ast.Name) and isinstance(node.ctx, (ast.Store, ast.Del)):
+            names.add(node.id)
+        elif isinstance(node, (ast.Import, ast.ImportFrom)):
+            names.update((alias.asname or alias.name).split(".")[0] for alias in node.names)
+        for child in ast.iter_child_nodes(node):
+            scan(child)
+
+    for statement in tree.body:
+        scan(statement)
     return names
+
+
+def _evaluated_outside(scope):
+    """The parts of a function, class, lambda or comprehension that run in the enclosing scope."""
+    if isinstance(scope, ast.ClassDef):
+        return [*scope.decorator_list, *scope.bases, *(k.value for k in scope.keywords)]
+    if isinstance(scope, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
+        args = scope.args
+        return [*getattr(scope, "decorator_list", []), *args.defaults, *(d for d in args.kw_defaults if d)]
+    return [scope.generators[0].iter]
 
 
 def _loads(node):
