@@ -6,14 +6,17 @@ graded, and timed as a whole command (interpreter start-up included), by:
 - `grade`: `python -m autograder grade NB --assignment A --json`, the self-study command;
 - `autograde`: `nbgrader autograde A --student bench` in a scratch course directory with this course's
   `nbgrader_config.py`;
+- `demos run`: the same with `--IsolatedExecute.skip_demonstrations=False`: the cells the source marks as
+  demonstrations (autograder/engine/demonstrations.py) run too, as before they were skipped;
 
 and, for comparison, `nbgrader autograde` with the same configuration of two other notebooks with the same
 cells (count, order, types, nbgrader metadata and points; only the grade_ids get a prefix, so that no hidden
 check is attached to them), each the source of an assignment of the same name in a scratch course of its own,
 so that nbgrader's checksums and the overwriting of locked cells work as for the real one:
 
-- `floor`: every code cell is `pass` (solution cells `pass` between the solution markers): what starting
-  nbgrader and a kernel and stepping through the cells costs, whatever a notebook does;
+- `floor`: every code cell is `pass` (solution cells `pass` between the solution markers), and no cell is marked
+  as a demonstration: what starting nbgrader and a kernel and stepping through every cell costs, whatever a
+  notebook does;
 - `no checks`: the solutions and every other cell as in the source, but the test cells `pass`: what the
   notebook's own code (imports, demonstrations, plots) costs without the visible and hidden checks;
 
@@ -83,6 +86,7 @@ def trivial_notebook(source_nb, keep_code=False):
             cell.source = "pass"
         elif not keep_code:
             cell.source = TRIVIAL_SOLUTION if is_solution_cell(cell) else "pass"
+            cell.metadata.pop("backprop_course", None)  # the floor steps through every cell
     return nb
 
 
@@ -116,10 +120,10 @@ def run_timed(command, cwd):
     return time.perf_counter() - start, done
 
 
-def autograde(course, name):
-    """`nbgrader autograde name --student STUDENT` in course. Returns (seconds, score or an error message)."""
+def autograde(course, name, *options):
+    """`nbgrader autograde name --student STUDENT [options]` in course. Returns (seconds, score or an error)."""
     seconds, done = run_timed([sys.executable, "-m", "nbgrader", "autograde", name, "--student", STUDENT,
-                               "--force", "--log-level=WARN"], course)
+                               "--force", "--log-level=WARN", *options], course)
     if done.returncode != 0:
         output = (done.stderr or done.stdout)[-300:]
         return seconds, f"nbgrader autograde failed ({done.returncode}): {output}"
@@ -179,6 +183,7 @@ def measure(courses, notebooks, names, repeat):
     variants = {
         "grade": lambda name: grade(courses["course"], notebooks[name], name),
         "autograde": lambda name: autograde(courses["course"], name),
+        "demos run": lambda name: autograde(courses["course"], name, "--IsolatedExecute.skip_demonstrations=False"),
         "no checks": lambda name: autograde(courses["no checks"], name),
         "floor": lambda name: autograde(courses["floor"], name),
         "plain floor": lambda name: autograde(courses["plain floor"], name),
@@ -206,10 +211,11 @@ def report(results):
         rows.append([name, f"{r['grade'][0]:.1f}", f"{r['autograde'][0]:.1f}", f"{r['no checks'][0]:.1f}",
                      f"{floor:.1f}", f"{r['plain floor'][0]:.1f}", f"{r['grade'][0] / floor:.2f}",
                      f"{r['autograde'][0] / floor:.2f}", f"{r['no checks'][0] / floor:.2f}",
-                     f"{(r['autograde'][0] - r['no checks'][0]) / floor:.2f}", r["autograde"][1]])
+                     f"{(r['autograde'][0] - r['no checks'][0]) / floor:.2f}", f"{r['demos run'][0]:.1f}",
+                     f"{r['demos run'][0] / floor:.2f}", r["autograde"][1]])
     lines = [_timing.table(["assignment", "grade s", "autograde s", "no checks s", "floor s", "plain floor s",
                             "grade / floor", "autograde / floor", "no checks / floor", "checks / floor",
-                            "autograde score"], rows)]
+                            "demos run s", "demos run / floor", "autograde score"], rows)]
     worst = max(r["autograde"][0] / r["floor"][0] for r in results.values())
     lines.append(f"goal: autograde <= {GOAL} x floor for every assignment: worst {worst:.2f}: "
                  f"{'met' if worst <= GOAL else 'NOT met'}")

@@ -802,6 +802,25 @@ def _tamper(nb):
     return nb
 
 
+DEMONSTRATION_USED = "demo-03"  # a demonstration whose names the student reads in a cell of their own: it runs
+DEMONSTRATION_EDITED = "demo-20"  # a demonstration the student changed: their own code, it runs
+
+
+def _move_demonstration_marks(nb):
+    """Every demonstration mark (backprop_course.demonstration) flipped: taken off the marked cells, put on every
+    other code cell, test cells included (a skipped test cell would print nothing, which nbgrader scores as full
+    marks); one demonstration changed, and a cell added that reads what another one defines."""
+    nb = copy.deepcopy(nb)
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            meta = cell.metadata.setdefault("backprop_course", {})
+            meta["demonstration"] = not meta.get("demonstration", False)
+        if cell.get("id") == DEMONSTRATION_EDITED:
+            cell.source += "  # my own copy"
+    nb.cells.append(nbformat.v4.new_code_cell("print(x_column.T)"))
+    return nb
+
+
 BASE_EXCEPTIONS = {
     NF: '''
 def neuron_forward(w, b, x, activation):
@@ -1407,6 +1426,8 @@ def tricks():
         "c33_daemon_process": Trick({NF: _wrong(NF, DAEMON)}, [test_id(NF)]),
         # the names of the grader's next sockets taken beforehand, beside the kernel's connection file
         "c34_plant_grader_sockets": Trick({XOR: _wrong(XOR, PLANT_SOCKETS)}, [test_id(XOR)]),
+        # the demonstration marks moved: the grader must skip only what the instructor's copy marks, unchanged
+        "c34b_demonstration_marks": Trick({XOR: _wrong(XOR)}, [test_id(XOR)], tweak=_move_demonstration_marks),
         # a function that never returns and ignores SIGINT and SIGTERM: the kernel stays busy for good, so the
         # cells after it cannot run (it is the last exercise, so no other test is lost)
         "c35_hang_in_call": Trick({DBS: _cell(PRELUDE, HANG)}, [test_id(DBS)]),

@@ -12,6 +12,7 @@ import numpy as np
 import pytest
 
 from autograder import reference as ref
+from autograder.engine.demonstrations import is_marked
 from autograder.notebooks import grade_id, is_solution_cell, is_test_cell, nbgrader_meta
 
 from .conftest import ASSIGNMENTS, REPO, source_nb
@@ -109,6 +110,7 @@ def test_grading_floor_notebooks_have_the_same_cells(name):
             meta, original_meta = nbgrader_meta(cell), nbgrader_meta(original)
             assert {k: v for k, v in meta.items() if k != "grade_id"} == \
                    {k: v for k, v in original_meta.items() if k != "grade_id"}
+            assert is_marked(cell) == (keep_code and is_marked(original))  # the floor steps through every cell
             if grade_id(original):
                 assert grade_id(cell) == f"floor_{grade_id(original)}"
             if cell.cell_type != "code":

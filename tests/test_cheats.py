@@ -18,7 +18,7 @@ import pytest
 
 import autograder
 from autograder.commands.release import nbgrader
-from autograder.engine import verdict
+from autograder.engine import demonstrations, verdict
 from autograder.notebooks import HIDDEN_MARKERS, SOLUTION_MARKERS, grade_id, is_test_cell, read_notebook
 
 from . import cheat_corpus, nbgrader_runs
@@ -212,6 +212,31 @@ def test_no_code_the_grader_runs_is_writable_by_a_student(graded):
     flagged = [line for cell in nb.cells for line in outputs_text(cell).splitlines()
                if cheat_corpus.WRITABLE_FLAG in line]
     assert not flagged, flagged[:5]
+
+
+def noted_cells(nb):
+    """Ids of the code cells of a graded notebook whose only output is the note of a skipped demonstration."""
+    return {cell.id for cell in nb.cells if cell.cell_type == "code" and
+            [output.get("text") for output in cell.get("outputs", [])] == [demonstrations.NOTE]}
+
+
+def test_only_the_instructors_unchanged_demonstrations_are_skipped(graded):
+    """a_honest: every demonstration the source marks is skipped, with the note (feedback page included).
+    c34b_demonstration_marks flipped every mark: what the instructor's copy marks is skipped all the same (a test
+    cell the student marked ran and was scored), except the demonstration they changed and the one whose names a
+    cell of their own reads, which run."""
+    source = read_notebook(graded.course / "source" / A / f"{A}.ipynb")
+    marked = {cell.id for cell in source.cells if demonstrations.is_marked(cell)}
+    honest = read_notebook(graded.course / "autograded" / "a_honest" / A / f"{A}.ipynb")
+    assert marked and noted_cells(honest) == marked
+    assert demonstrations.NOTE.strip() in html_text(feedback_page(graded, "a_honest"))
+    student = "c34b_demonstration_marks"
+    nb = read_notebook(graded.course / "autograded" / student / A / f"{A}.ipynb")
+    assert noted_cells(nb) == marked - {cheat_corpus.DEMONSTRATION_USED, cheat_corpus.DEMONSTRATION_EDITED}
+    assert all(cell.execution_count for cell in nb.cells if cell.cell_type == "code" and cell.id not in
+               noted_cells(nb))
+    assert all(verdict.HEADER in outputs_text(cell) for cell in nb.cells if is_test_cell(cell))
+    assert "[[ 2.  -1.   0.5]]" in outputs_text(nb.cells[-1])
 
 
 def html_text(path):

@@ -7,8 +7,10 @@ import sys
 import nbformat
 import pytest
 
+from autograder.commands import grading
 from autograder.commands.example_class import completed
 from autograder.commands.grading import grade_notebook
+from autograder.engine.demonstrations import NOTE, is_marked
 from autograder.notebooks import grade_id, is_test_cell
 
 from .conftest import ASSIGNMENTS, REPO, release_nb, source_nb
@@ -26,11 +28,23 @@ def write(nb, path):
 
 
 @pytest.mark.parametrize("name", ASSIGNMENTS)
-def test_the_solutions_get_full_marks(name, tmp_path):
+def test_the_solutions_get_full_marks(name, tmp_path, monkeypatch):
+    executed, execute = [], grading.execute
+
+    def keep(*args, **kwargs):
+        executed.append(execute(*args, **kwargs))
+        return executed[-1]
+
+    monkeypatch.setattr("autograder.commands.grading.execute", keep)
     grade = grade_notebook(write(completed(release_nb(name), source_nb(name)), tmp_path / f"{name}.ipynb"), REPO)
     failed = {e.grade_id: e.message for e in grade.exercises if e.score < e.max_score}
     assert not failed and grade.max_score > 0
     assert grade.assignment == name
+    # the demonstrations were not run, and say so; every other code cell was run
+    marked = {cell.id for cell in source_nb(name).cells if is_marked(cell)}
+    code = [cell for cell in executed[0].cells if cell.cell_type == "code"]
+    assert marked and {cell.id for cell in code if [o.get("text") for o in cell.outputs] == [NOTE]} == marked
+    assert all(cell.execution_count for cell in code if cell.id not in marked)
 
 
 @pytest.mark.parametrize("name", ASSIGNMENTS)

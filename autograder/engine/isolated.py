@@ -21,12 +21,13 @@ import time
 from pathlib import Path
 
 from jupyter_core.utils import run_sync
-from traitlets import Enum, Unicode
+from traitlets import Bool, Enum, Unicode
 
 from .. import hidden
 from ..notebooks import NotACourseNotebook, find_course_dir, grade_id, is_test_cell
 from .bounded import judge_bounded
 from .budgeted import BudgetedExecute
+from .demonstrations import cells_to_skip, mark_skipped, marked_in_sources
 from .earlier import write_earlier
 from .sandbox import NO_SANDBOX_WARNING, Sandbox, SandboxedKernelManager, bwrap_works
 from .session import bootstrap_code, listen
@@ -55,6 +56,10 @@ class IsolatedExecute(BudgetedExecute):
     course_dir = Unicode("", help=(
         "The course directory whose source/ gives the earlier assignments' building blocks to `bring` "
         "(autograder/engine/earlier.py); empty: the one at or above the working directory.")).tag(config=True)
+    skip_demonstrations = Bool(True, help=(
+        "Do not run the cells the course's source notebooks mark as demonstrations (backprop_course.demonstration: "
+        "ungraded, defining nothing later cells use; autograder/engine/demonstrations.py); each gets a note "
+        "instead of its outputs.")).tag(config=True)
 
     def preprocess(self, nb, resources=None, km=None):
         enabled = self.sandbox != "none" and bwrap_works()
@@ -66,11 +71,19 @@ class IsolatedExecute(BudgetedExecute):
         self._sandbox = Sandbox(folder, enabled)
         self._unreachable = None
         assignment = (resources or {}).get("nbgrader", {}).get("assignment")
+        self._skipped = set()
         try:
             course_dir = Path(self.course_dir) if self.course_dir else find_course_dir()
-            write_earlier(course_dir, assignment, self._sandbox.earlier)
-        except (NotACourseNotebook, OSError) as error:  # then `bring` finds no grader's copy, and says so
-            self.log.warning("no earlier assignments for the notebook to bring: %s", error)
+        except NotACourseNotebook as error:  # then `bring` finds no grader's copy, and says so; no cell is skipped
+            self.log.warning("no course directory for this notebook: %s", error)
+            course_dir = None
+        if course_dir is not None:
+            try:
+                write_earlier(course_dir, assignment, self._sandbox.earlier)
+            except (NotACourseNotebook, OSError) as error:
+                self.log.warning("no earlier assignments for the notebook to bring: %s", error)
+            if self.skip_demonstrations:
+                self._skipped = cells_to_skip(nb, marked_in_sources(course_dir))
         try:
             return super().preprocess(nb, resources, km)
         finally:
@@ -89,6 +102,9 @@ class IsolatedExecute(BudgetedExecute):
         return km
 
     def preprocess_cell(self, cell, resources, index):
+        if index in self._skipped:
+            mark_skipped(cell)
+            return cell, resources
         cell, resources = super().preprocess_cell(cell, resources, index)
         name, check = hidden_check_of(cell)
         if check is not None:

@@ -1,0 +1,137 @@
+"""Demonstration cells (autograder/engine/demonstrations.py): which cells are marked, that skipping them is safe,
+and whose marking counts. Grading with them skipped is tested through the real engine in tests/test_grading.py
+(every assignment's complete notebook: full marks, the note in each marked cell) and tests/test_cheats.py (a
+student who moves the marks around)."""
+
+from __future__ import annotations
+
+import ast
+import copy
+
+import nbformat
+import pytest
+
+from autograder.engine.demonstrations import (
+    NOTE,
+    cells_to_skip,
+    defined_names,
+    is_marked,
+    mark_skipped,
+    marked_in_sources,
+    safe_to_skip,
+)
+from autograder.notebooks import nbgrader_meta
+
+from .conftest import ASSIGNMENTS, REPO, release_nb, source_nb
+
+
+def _code(nb):
+    return [cell for cell in nb.cells if cell.cell_type == "code"]
+
+
+def _names_read(text):
+    """Every name a cell reads anywhere (its functions' bodies included): the safety test's own, blunt count."""
+    return {n.id for n in ast.walk(ast.parse(text)) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
+
+
+def _names_bound(text):
+    """Every name a cell binds at its top level (assignment, def, class, import, loop), however it does it."""
+    tree = ast.parse(text)
+    bound = {n.id for statement in tree.body for n in ast.walk(statement)
+             if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
+    return bound | {s.name for s in tree.body if isinstance(s, (ast.FunctionDef, ast.ClassDef))}
+
+
+@pytest.mark.parametrize("name", ASSIGNMENTS)
+def test_no_later_cell_reads_a_name_a_marked_cell_defines(name):
+    """The safety rule on every source notebook, two ways: the engine's own (`safe_to_skip`: no later cell reads a
+    name the marked cell binds or changes while it still holds the marked cell's value), and bluntly: no later
+    cell reads such a name anywhere (functions included) without binding it itself. Marked cells are ordinary."""
+    code = _code(source_nb(name))
+    marked = [position for position, cell in enumerate(code) if is_marked(cell)]
+    assert marked, f"{name}: no cell is marked as a demonstration"
+    for position in marked:
+        cell = code[position]
+        assert not nbgrader_meta(cell), f"{name}: {cell.id} is an nbgrader cell; only ordinary cells are marked"
+        assert safe_to_skip(cell.source, [later.source for later in code[position + 1:]]), cell.id
+        defined = defined_names(ast.parse(cell.source))
+        for later in code[position + 1:]:
+            read = (_names_read(later.source) & defined) - _names_bound(later.source)
+            assert not read, f"{name}: {cell.id} is marked, but cell {later.id} reads {sorted(read)}"
+            defined -= _names_bound(later.source)  # bound anew in between: from here on not the marked cell's
+
+
+def test_the_costly_demonstrations_are_marked():
+    """05's experiments (some thirty training runs) and 02's timing are marked, and kept in the release."""
+    for name, phrases in (("05_application", ["for epochs in checkpoints", "for seed in range(8)",
+                                              "for label, rate, batch in"]),
+                          ("02_vectorized", ["stopwatch = Stopwatch()"])):
+        for nb in (source_nb(name), release_nb(name)):
+            for phrase in phrases:
+                cell = next(c for c in _code(nb) if phrase in c.source)
+                assert is_marked(cell), f"{name}: the cell with {phrase!r} is not marked"
+
+
+def test_the_authority_is_the_instructors_copy():
+    marked = marked_in_sources(REPO)
+    release = release_nb("05_application")
+    honest = cells_to_skip(release, marked)
+    assert honest and all(is_marked(release.cells[i]) for i in honest)
+    tampered = copy.deepcopy(release)
+    for cell in tampered.cells:  # every mark removed, and every other code cell marked
+        if cell.cell_type == "code":
+            meta = cell.metadata.setdefault("backprop_course", {})
+            meta["demonstration"] = not meta.get("demonstration", False)
+    assert cells_to_skip(tampered, marked) == honest
+    edited = copy.deepcopy(release)
+    first = min(honest)
+    edited.cells[first].source += "\nprint('mine')"  # a changed demonstration is the student's code: it runs
+    assert cells_to_skip(edited, marked) == honest - {first}
+
+
+def test_a_later_use_makes_a_marked_cell_run():
+    marked = marked_in_sources(REPO)
+    release = release_nb("05_application")
+    skipped = cells_to_skip(release, marked)
+    first = next(i for i in skipped if "for seed in range(8)" in release.cells[i].source)  # it defines `centred`
+    for later_code in ("print(centred)", "def mine():\n    return centred"):
+        nb = copy.deepcopy(release)
+        nb.cells.append(nbformat.v4.new_code_cell(later_code))
+        assert cells_to_skip(nb, marked) == skipped - {first}, later_code
+    nb = copy.deepcopy(release)  # bound anew before it is read: the demonstration's value is not used
+    nb.cells.append(nbformat.v4.new_code_cell("centred = 1\nprint(centred)"))
+    assert cells_to_skip(nb, marked) == skipped
+
+
+@pytest.mark.parametrize("cell, later, safe", [
+    ("x = 1", ["print(x)"], False),
+    ("x = 1", ["def f():\n    return x"], False),
+    ("x = 1", ["x = 2\nprint(x)"], True),
+    ("x = 1", ["if True:\n    x = 2\nprint(x)"], False),  # not bound for sure: still the demonstration's x
+    ("values[0] = 5", ["print(values)"], False),  # an object changed in place
+    ("obj.attr = 5", ["print(obj)"], False),
+    ("import json", ["json.dumps(1)"], False),
+    ("def g():\n    global y\n    y = 1", ["print(y)"], False),
+    ("print([i for i in range(3)])", ["print(i)"], True),  # a comprehension's variable is its own
+    ("def f(v):\n    local = v\n    return local", ["print(local, v)"], True),  # a function's locals too
+    ("def f():\n    values[0] = 1", ["print(values)"], False),  # but not the objects it changes
+    ("print([(y := v) for v in range(3)])", ["print(y)"], False),
+    ("class C:\n    attribute = 1", ["print(attribute)"], True),
+    ("class C:\n    attribute = 1", ["print(C)"], False),
+    ("x = 1", ["print(globals())"], False),
+    ("x = 1", ["%time print(x)"], False),  # a magic may read anything
+    ("x = 1", ["this is not python"], True),  # a cell that does not parse runs nothing
+    ("from math import *", ["print(1)"], False),
+    ("exec('z = 1')", ["print(1)"], False),
+    ("x = (", [], False),
+])
+def test_safe_to_skip(cell, later, safe):
+    assert safe_to_skip(cell, later) is safe
+
+
+def test_a_skipped_cell_says_why():
+    cell = nbformat.v4.new_code_cell("print(1)")
+    cell.outputs = [nbformat.v4.new_output("stream", name="stdout", text="old\n")]
+    mark_skipped(cell)
+    assert [o["text"] for o in cell.outputs] == [NOTE] and "run it in JupyterLab" in NOTE
+    assert cell.metadata["backprop_course"]["skipped"] is True
