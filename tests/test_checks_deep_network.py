@@ -12,6 +12,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import io
 import itertools
 import json
 import pathlib
@@ -1019,6 +1021,9 @@ def _notebook_namespace():
         meta = cell.get("metadata", {}).get("nbgrader", {})
         if cell["cell_type"] == "code" and (meta.get("solution") or meta.get("grade_id") == "activation_dispatch"):
             exec("".join(cell["source"]), namespace)  # noqa: S102 - our own notebook
+        elif str(meta.get("grade_id")).startswith("tools_from_"):  # bring: from the source notebooks beside it
+            with contextlib.chdir(NOTEBOOK.parent), contextlib.redirect_stdout(io.StringIO()):
+                exec("".join(cell["source"]), namespace)  # noqa: S102 - our own notebook
     return namespace
 
 

@@ -39,7 +39,9 @@ def _names_bound(text):
     tree = ast.parse(text)
     bound = {n.id for statement in tree.body for n in ast.walk(statement)
              if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
-    return bound | {s.name for s in tree.body if isinstance(s, (ast.FunctionDef, ast.ClassDef))}
+    imported = {(a.asname or a.name).split(".")[0] for s in tree.body if isinstance(s, (ast.Import, ast.ImportFrom))
+                for a in s.names}
+    return bound | imported | {s.name for s in tree.body if isinstance(s, (ast.FunctionDef, ast.ClassDef))}
 
 
 @pytest.mark.parametrize("name", ASSIGNMENTS)
