@@ -1146,3 +1146,29 @@ def test_a_softmax_over_the_whole_matrix_is_named_on_every_line_it_fails(capsys)
     failed = [line for line in text.splitlines() if "✗" in line]
     assert failed and all("sum over the whole matrix" in line for line in failed), text
     capsys.readouterr()
+
+
+# Attacks that try to steer the verdict by changing the inputs, so that expected values computed after the call
+# would agree with what they return (issue 21): graded through the real engine by tests/test_mutants_graded.py,
+# where each must score 0 and the report must name the changed input.
+def steer_model_backward(AL, Y, caches, hidden_activation="relu", output_activation="sigmoid"):
+    Y[...] = AL  # with Y = AL, every gradient is 0
+    return {f"{p}{layer}": np.zeros_like(cache[2] if p == "dW" else cache[3])
+            for layer, cache in enumerate(caches, start=1) for p in ("dW", "db")}
+
+
+def steer_tied_weights_backward(X, Y, W, b1, b2, hidden_activation="tanh"):
+    for given in (X, Y, W, b1, b2):
+        given[...] = 0.0  # all zeros: every gradient is 0
+    return {"dW": np.zeros_like(W), "db1": np.zeros_like(b1), "db2": np.zeros_like(b2)}
+
+
+def steer_update_parameters(parameters, grads, learning_rate):
+    for gradient in grads.values():
+        gradient[...] = 0.0  # with no gradient, the parameters stay where they are
+    return {key: value.copy() for key, value in parameters.items()}
+
+
+STEERING = [("model_backward", steer_model_backward, "changed its input"),
+            ("tied_weights_backward", steer_tied_weights_backward, "changed its input"),
+            ("update_parameters", steer_update_parameters, "changed its input")]

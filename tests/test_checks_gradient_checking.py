@@ -571,3 +571,23 @@ def test_a_right_formula_without_the_zero_guard_loses_its_point_once():
     with pytest.raises(CheckFailed) as failure:
         run_hidden("relative_error", notebook(MUTANT_SOURCE["relative_error", "nan for two zeros"]))
     assert [o.name for o in failure.value.outcomes if not o.ok] == ["both zero"]
+
+
+# Attacks that try to steer the verdict rather than compute (issue 21): graded through the real engine by
+# tests/test_mutants_graded.py, where each must score 0 and the report must name what it did.
+STEERING = [
+    ("gradient_check", "zeroes the parameters it was given, then reports agreement", GC_HEAD + '''
+def gradient_check(parameters, X, Y, hidden_activation="relu", output_activation="sigmoid", epsilon=1e-6):
+    for value in parameters.values():
+        value[...] = 0.0
+    return 0.0''', ("changed its input", "raised")),
+    ("locate_gradient_bug", "compares `backward` with model_backward instead of numerical gradients", GC_HEAD + '''
+def locate_gradient_bug(backward, parameters, X, Y, hidden_activation="relu", output_activation="sigmoid",
+                        epsilon=1e-6):
+    AL, caches = model_forward(X, parameters, hidden_activation, output_activation)
+    planted = backward(AL, Y, caches, hidden_activation, output_activation)
+    right = model_backward(AL, Y, caches, hidden_activation, output_activation)
+    errors = {k: relative_error(planted[k], right[k]) for k in planted}
+    worst = max(errors, key=errors.get)
+    return worst if errors[worst] > 1e-5 else None''', ("model_backward", "raised")),
+]

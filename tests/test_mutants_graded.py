@@ -29,15 +29,16 @@ CATALOGUES = {"01_single_example": "test_checks_single_example", "02_vectorized"
               "05_application": "test_checks_application"}
 
 
-def entries(module):
-    """[(exercise, how to define it in the kernel, phrase or None)] of a catalogue's mutants."""
+def entries(module, table="MUTANTS"):
+    """[(exercise, how to define it in the kernel, phrase or None)] of a catalogue's mutants (or of its STEERING
+    attacks)."""
     found = []
-    for index, mutant in enumerate(module.MUTANTS):
+    for index, mutant in enumerate(getattr(module, table, [])):
         exercise = mutant[0]
         if callable(mutant[1]):
-            found.append((exercise, f"{exercise} = catalogue.MUTANTS[{index}][1]", mutant[2]))
+            found.append((exercise, f"{exercise} = catalogue.{table}[{index}][1]", mutant[2]))
         else:
-            found.append((exercise, f"exec(textwrap.dedent(catalogue.MUTANTS[{index}][2]), globals())", mutant[3]))
+            found.append((exercise, f"exec(textwrap.dedent(catalogue.{table}[{index}][2]), globals())", mutant[3]))
     return found
 
 
@@ -92,9 +93,16 @@ def report():
 @pytest.mark.parametrize("assignment", CATALOGUES)
 def test_every_mutant_loses_points_through_the_engine(assignment, report):
     module = importlib.import_module(f"tests.{CATALOGUES[assignment]}")
-    mutants = entries(module)
-    results = graded(assignment, [(e, d) for e, d, _ in mutants])
-    assert len(results) == len(mutants)
+    mutants, steering = entries(module), entries(module, "STEERING")
+    results = graded(assignment, [(e, d) for e, d, _ in mutants + steering])
+    assert len(results) == len(mutants) + len(steering)
+    # attacks that change their inputs so that expected values computed after the call would agree: nothing
+    # (expected values come from the inputs as drawn, and a changed input scores 0)
+    for (exercise, definition, phrase), (_, score, _, text) in zip(steering, results[len(mutants):]):
+        phrases = (phrase,) if isinstance(phrase, str) else phrase
+        assert score == 0, f"{definition} scored {score} on {exercise}:\n{text}"
+        assert any(p in text for p in phrases), f"{definition}: the feedback does not say {phrases}:\n{text}"
+    results = results[:len(mutants)]
     unnamed = []
     for (exercise, definition, phrase), (graded_exercise, score, maximum, text) in zip(mutants, results):
         assert graded_exercise == exercise
