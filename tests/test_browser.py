@@ -254,8 +254,21 @@ def test_student_sees_the_visible_check_in_jupyterlab(lab, lab_work, lab_page, a
     assert "✓" in shown and "✗" not in shown, shown
 
 
-def test_feedback_maths_is_typeset_offline(course_copy, page):
-    """nbgrader's feedback for a submission, opened from disk with every request off this machine aborted."""
+def assert_typeset(page):
+    """Every formula of the page typeset by MathJax, none left as TeX or in error."""
+    page.wait_for_function(
+        "() => window.MathJax && MathJax.Hub && MathJax.Hub.queue.pending === 0"
+        " && document.querySelectorAll('.MathJax, .MathJax_Display').length > 0", timeout=60_000)
+    assert page.locator(".MathJax_Display").count() > 0 and page.locator(".MathJax").count() > 10
+    text = page.inner_text("body")
+    assert "\\frac" not in text and "$" not in text, "no formula is left as raw TeX"
+    assert page.locator(".MathJax_Error, .merror").count() == 0
+
+
+def test_feedback_maths_is_typeset_offline(course_copy, page, lab, lab_work):
+    """nbgrader's feedback for a submission, opened from disk with every request off this machine aborted; and
+    the same file as a student opens it from JupyterLab, served by a Jupyter server (on their own machine, where
+    the grader's copy of MathJax is not)."""
     assignment = ASSIGNMENTS[0]
     nbgrader(course_copy, "generate_assignment", assignment, "--force", "--log-level=WARN")
     submitted = course_copy / "submitted" / "ben" / assignment
@@ -270,13 +283,7 @@ def test_feedback_maths_is_typeset_offline(course_copy, page):
     page.on("requestfailed", lambda request: aborted.append(request.url)
             if not request.url.startswith(("file://", "about:")) else None)
     page.goto(html.as_uri())
-    page.wait_for_function(
-        "() => window.MathJax && MathJax.Hub && MathJax.Hub.queue.pending === 0"
-        " && document.querySelectorAll('.MathJax, .MathJax_Display').length > 0", timeout=60_000)
-    assert page.locator(".MathJax_Display").count() > 0 and page.locator(".MathJax").count() > 10
-    text = page.inner_text("body")
-    assert "\\frac" not in text and "$" not in text, "no formula is left as raw TeX"
-    assert page.locator(".MathJax_Error, .merror").count() == 0
+    assert_typeset(page)
     assert not aborted, f"the page asked the network for {aborted}"
 
     # On a narrow window, the reports' long lines wrap inside the page instead of running off it
@@ -286,6 +293,15 @@ def test_feedback_maths_is_typeset_offline(course_copy, page):
     wider = [b for b in boxes["outputs"] if b["right"] > boxes["page"] + 1 or b["scroll"] > b["client"] + 1]
     assert not wider, f"wider than the page ({boxes['page']} px): {wider[:3]}"
     assert any(b["rows"] > b["lines"] for b in boxes["outputs"]), "some long line is shown wrapped"
+
+    # Fetched by the student and opened from JupyterLab ("Open in New Browser Tab"): MathJax from the server
+    base, token = lab
+    shutil.copy2(html, lab_work / "feedback.html")
+    page.goto(f"{base}/files/feedback.html?token={token}")
+    assert_typeset(page)
+    assert page.evaluate("() => [...document.scripts].some(s => s.src.startsWith(location.origin + "
+                         "'/static/jupyter_server_mathjax/MathJax.js'))"), "MathJax from the Jupyter server"
+    assert not aborted, f"the page asked the network for {aborted}"
 
 
 # Every text output of a feedback page: where its box ends, how wide its content is, and how many lines it has

@@ -29,7 +29,10 @@ include = ["course*"]
 course = ["data/*", "checks/stored/*.json"]
 """
 
-REQUIREMENTS = "numpy>=1.26,<3\nmatplotlib>=3.8,<4\nthreadpoolctl>=3.1,<4\njupyterlab>=4.2,<5\nipywidgets>=8.1,<9\n-e .\n"
+REQUIREMENTS = (
+    "numpy>=1.26,<3\nmatplotlib>=3.8,<4\nthreadpoolctl>=3.1,<4\njupyterlab>=4.2,<5\nipywidgets>=8.1,<9\n"
+    "jupyter-server-mathjax>=0.2.6,<0.3\n"  # JupyterLab serves it: the maths of feedback pages opened from there
+    "-e .\n")
 
 README = """# backprop-course: your notebooks
 
