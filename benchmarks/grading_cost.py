@@ -91,7 +91,8 @@ def trivial_notebook(source_nb, keep_code=False):
 
 
 def build_course(target, sources, config=None):
-    """A scratch course directory at target whose assignments are the given {name: source notebook}.
+    """A scratch course directory at target whose assignments are the given {name: source notebook}, beside the
+    repository's other assignments (the earlier ones are what `bring` takes while grading).
 
     With config (text of an nbgrader_config.py) the course uses it instead of the repository's. Runs
     `nbgrader generate_assignment` for each, then writes the complete submission of student STUDENT to
@@ -100,7 +101,8 @@ def build_course(target, sources, config=None):
     course = new_course_dir(REPO, target)
     if config is not None:
         (course / "nbgrader_config.py").write_text(config)
-    shutil.rmtree(course / "source")
+    for name in sources:  # the other assignments stay as in the repository: `bring` takes earlier ones from there
+        shutil.rmtree(course / "source" / name, ignore_errors=True)
     for name, nb in sources.items():
         (course / "source" / name).mkdir(parents=True)
         nbformat.write(nb, course / "source" / name / f"{name}.ipynb")
