@@ -72,13 +72,14 @@ def trivial_notebook(source_nb, keep_code=False):
     Every cell keeps its type, metadata (points, locks, solution and grade flags) and place. With
     keep_code=False every code cell becomes `pass` (solution cells `pass` between the solution markers, so
     nbgrader releases them as usual); with keep_code=True only the test cells do, and the rest of the notebook
-    is left as it is. Every grade_id gets the prefix `floor_`: the grading engine runs the hidden check
-    `check_<name>` after a test cell `test_<name>` whatever the cell holds, and must find none here.
+    is left as it is. Every test cell's grade_id gets the prefix `floor_`: the grading engine runs the hidden
+    check `check_<name>` after a test cell `test_<name>` whatever the cell holds, and must find none here. The
+    solution cells keep theirs, by which `bring` finds the earlier assignments' functions.
     """
     nb = copy.deepcopy(source_nb)
     for cell in nb.cells:
         meta = cell.get("metadata", {}).get("nbgrader")
-        if meta and meta.get("grade_id"):
+        if meta and meta.get("grade_id") and is_test_cell(cell):
             meta["grade_id"] = f"floor_{meta['grade_id']}"
         if cell.cell_type != "code":
             continue

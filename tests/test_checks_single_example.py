@@ -499,7 +499,7 @@ def test_notebook_structure(notebook):
     assert cells[0].cell_type == "markdown" and cells[0].source.startswith("# ")
     imports = cells[1]
     assert imports.cell_type == "code" and imports.metadata["nbgrader"]["locked"]
-    assert "import numpy as np" in imports.source and "import matplotlib.pyplot as plt" in imports.source
+    assert "import numpy as np" in imports.source and "from course.plotting import" in imports.source
     points = {}
     for k, cell in enumerate(cells):
         if cell.cell_type == "code":

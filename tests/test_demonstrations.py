@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import ast
 import copy
+import subprocess
+import sys
 
 import nbformat
 import pytest
@@ -48,19 +50,37 @@ def _names_bound(text):
 def test_no_later_cell_reads_a_name_a_marked_cell_defines(name):
     """The safety rule on every source notebook, two ways: the engine's own (`safe_to_skip`: no later cell reads a
     name the marked cell binds or changes while it still holds the marked cell's value), and bluntly: no later
-    cell reads such a name anywhere (functions included) without binding it itself. Marked cells are ordinary."""
+    cell reads such a name anywhere (functions included) without binding it itself. Later marked cells are skipped
+    too, so they read nothing; the release as handed out has every marked cell skipped. Marked cells are ordinary."""
     code = _code(source_nb(name))
     marked = [position for position, cell in enumerate(code) if is_marked(cell)]
     assert marked, f"{name}: no cell is marked as a demonstration"
     for position in marked:
         cell = code[position]
         assert not nbgrader_meta(cell), f"{name}: {cell.id} is an nbgrader cell; only ordinary cells are marked"
-        assert safe_to_skip(cell.source, [later.source for later in code[position + 1:]]), cell.id
+        running = [later for later in code[position + 1:] if not is_marked(later)]
+        assert safe_to_skip(cell.source, [later.source for later in running]), cell.id
         defined = defined_names(ast.parse(cell.source))
-        for later in code[position + 1:]:
+        for later in running:
             read = (_names_read(later.source) & defined) - _names_bound(later.source)
             assert not read, f"{name}: {cell.id} is marked, but cell {later.id} reads {sorted(read)}"
             defined -= _names_bound(later.source)  # bound anew in between: from here on not the marked cell's
+    release = release_nb(name)
+    assert cells_to_skip(release, marked_in_sources(REPO)) == \
+        {index for index, cell in enumerate(release.cells) if cell.cell_type == "code" and is_marked(cell)}
+
+
+def test_a_notebook_graded_without_its_figures_never_imports_pyplot():
+    """Importing matplotlib.pyplot takes most of a second of every graded notebook. course.plotting imports it when
+    a first figure is drawn, and only the cells that draw with `plt` themselves import it, all of them marked."""
+    probe = "import sys, course.plotting; print('matplotlib.pyplot' in sys.modules)"
+    done = subprocess.run([sys.executable, "-c", probe], cwd=REPO, capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "False", done.stderr
+    for name in ASSIGNMENTS:
+        for cell in _code(source_nb(name)):
+            imports = "import matplotlib.pyplot as plt" in cell.source
+            assert imports == ("plt." in cell.source), f"{name} {cell.id}: `plt.` without its import, or the reverse"
+            assert not imports or is_marked(cell), f"{name} {cell.id}: draws with plt, yet runs while grading"
 
 
 def test_the_costly_demonstrations_are_marked():
@@ -103,6 +123,22 @@ def test_a_later_use_makes_a_marked_cell_run():
     nb = copy.deepcopy(release)  # bound anew before it is read: the demonstration's value is not used
     nb.cells.append(nbformat.v4.new_code_cell("centred = 1\nprint(centred)"))
     assert cells_to_skip(nb, marked) == skipped
+
+
+def test_a_demonstration_only_skipped_cells_read_is_skipped_until_one_of_them_runs():
+    cells = [nbformat.v4.new_code_cell(text) for text in
+             ("xs = [1, 2, 3]", "print(sum(xs))", "print(len(xs))", "ys = 2")]
+    for number, cell in enumerate(cells):
+        cell.id = f"cell-{number}"
+    nb = nbformat.v4.new_notebook(cells=cells)
+    marked = {(cell.id, cell.source) for cell in cells[:3]}
+    assert cells_to_skip(nb, marked) == {0, 1, 2}  # 1 and 2 read xs, but they are skipped: they read nothing
+    edited = copy.deepcopy(nb)
+    edited.cells[2].source = "print(len(xs), 'mine')"  # the student's own code now: it runs, and needs xs
+    assert cells_to_skip(edited, marked) == {1}
+    edited.cells.append(nbformat.v4.new_code_cell("print(xs)"))
+    edited.cells[2].source = cells[2].source  # put back; a new cell of the student's reads xs instead
+    assert cells_to_skip(edited, marked) == {1, 2}
 
 
 @pytest.mark.parametrize("cell, later, safe", [

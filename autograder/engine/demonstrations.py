@@ -6,8 +6,9 @@ but the student's copy never decides: a student can delete or add metadata. The 
 
 - a cell of the submission is skipped only if a marked cell of a source notebook of the course has the same cell
   id AND exactly the same text (a changed demonstration is the student's own code, and runs);
-- and only if no later code cell of the submission uses a name the cell defines (`ast`, below), so that even a
-  student who builds on a demonstration in a cell or function of their own gets it run.
+- and only if no later code cell of the submission that runs uses a name the cell defines (`ast`, below), so that
+  even a student who builds on a demonstration in a cell or function of their own gets it run (a later
+  demonstration that is skipped runs nothing, so it reads nothing).
 
 nbgrader does the same for its locked cells (it takes them from the gradebook); demonstration cells are not
 nbgrader cells, so the course's source notebooks are their gradebook. A skipped cell's output says why it was not
@@ -22,6 +23,7 @@ gives full marks.
 from __future__ import annotations
 
 import ast
+import functools
 import json
 from pathlib import Path
 
@@ -56,8 +58,10 @@ def _text(cell):
     return "".join(source) if isinstance(source, list) else source
 
 
+@functools.lru_cache(maxsize=1024)  # a notebook's later cells are parsed once for every marked cell before them
 def _parse(text):
-    """The cell's Python as IPython runs it (magics turned into calls), or None if it does not parse."""
+    """The cell's Python as IPython runs it (magics turned into calls), or None if it does not parse. The tree is
+    shared between calls: it is only read."""
     from IPython.core.inputtransformer2 import TransformerManager
 
     try:
@@ -177,13 +181,19 @@ def safe_to_skip(text, later_texts):
 
 def cells_to_skip(nb, marked):
     """Indices of the cells of nb to skip: marked in the instructor's copy (`marked`, from marked_in_sources),
-    unchanged, and safe to skip in this notebook as the student handed it in."""
+    unchanged, and safe to skip in this notebook as the student handed it in.
+
+    The cells are decided from the last to the first, and a cell that is skipped reads nothing: a demonstration
+    whose names only later skipped demonstrations read is skipped too, and one that a cell which runs reads (an
+    edited demonstration, say) runs, with every demonstration it builds on."""
     code = [(index, cell) for index, cell in enumerate(nb.cells) if cell.get("cell_type") == "code"]
-    skipped = set()
-    for position, (index, cell) in enumerate(code):
-        if (cell.get("id"), _text(cell)) in marked and \
-                safe_to_skip(_text(cell), [_text(later) for _, later in code[position + 1:]]):
+    skipped, run_later = set(), []  # run_later: the texts of the later cells that run, in notebook order
+    for index, cell in reversed(code):
+        text = _text(cell)
+        if (cell.get("id"), text) in marked and safe_to_skip(text, run_later):
             skipped.add(index)
+        else:
+            run_later.insert(0, text)
     return skipped
 
 

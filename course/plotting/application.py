@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-import matplotlib.pyplot as plt
 import numpy as np
+
+from ._pyplot import plt
 
 __all__ = ["plot_confusion", "plot_learning", "show_digits", "show_first_layer", "show_misclassified"]
 

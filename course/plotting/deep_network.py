@@ -6,10 +6,10 @@ the notebook builds from the student's own model_forward. None of them runs a ne
 
 from __future__ import annotations
 
-import matplotlib.pyplot as plt
 import numpy as np
 
 from ..datasets import labels_of
+from ._pyplot import plt
 
 __all__ = [
     "plot_costs",

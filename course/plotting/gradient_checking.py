@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-import matplotlib.pyplot as plt
 import numpy as np
+
+from ._pyplot import plt
 
 __all__ = ["plot_gradient_entries", "plot_kink", "plot_secants", "plot_step_errors"]
 

@@ -14,8 +14,9 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 
-import matplotlib.pyplot as plt
 import numpy as np
+
+from ._pyplot import plt
 
 __all__ = ["Backward", "ComputationalGraph", "Forward", "Node", "format_value", "plot_graph", "step_through"]
 

@@ -7,10 +7,10 @@ drawn here by itself is NumPy's np.tanh).
 
 from __future__ import annotations
 
-import matplotlib.pyplot as plt
 import numpy as np
 
 from ..checks import stored
+from ._pyplot import plt
 
 __all__ = ["plot_activations", "plot_loops_vs_matrix", "plot_perceptron", "plot_sweep", "plot_xor"]
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from textwrap import fill
 
-import matplotlib.pyplot as plt
 import numpy as np
+
+from ._pyplot import plt
 
 __all__ = ["plot_broadcast", "plot_gradient_scale", "plot_timings"]
 
