@@ -4,8 +4,8 @@ numerical_gradient: smooth functions of 1-D, 2-D and 3-D arrays of fresh sizes, 
 is exactly 3x² + ε² (so the epsilon argument and the central formula are both pinned down), and a steep exponential
 on which a one-sided difference misses by more than the tolerance. gradient_check: fresh networks for every
 output/cost pair, with the reference's model_backward (the answer must be below 1e-7), and for two of the pairs with
-a fresh bug planted in it (the answer must be the reference's). locate_gradient_bug: bugs planted at random places of a backward pass
-built from the reference, each leaving one gradient clearly the worst.
+a fresh bug planted in it (the answer must be the reference's). locate_gradient_bug: bugs planted at random places
+of a backward pass built from the reference, each leaving one gradient clearly the worst.
 
 While a check runs, `isolated` makes the student's notebook use the reference's building blocks (model_forward,
 model_backward, the costs, and numerical_gradient and relative_error), so only the exercise itself is graded.
@@ -36,9 +36,9 @@ __all__ = [
 _FORWARD, _BACKWARD, _COSTS = ref.model_forward, ref.model_backward, dict(ref.COSTS)
 PAIRS = [("relu", "sigmoid"), ("tanh", "softmax"), ("sigmoid", "linear"), ("relu", "softmax")]
 # gradient_check's check plants a bug in the networks of two of the pairs, one softmax and one linear output: every
-# call of the student's gradient_check costs some 6 round trips between kernel and grader per parameter (a call of
-# f from numerical_gradient, and f's calls of model_forward and the cost), and the right backward on all four pairs
-# already checks that each output gets its cost.
+# call of the student's gradient_check costs some 6 round trips between kernel and grader per weight or bias (a
+# call of f from numerical_gradient, and f's calls of model_forward and the cost), and the right backward on all
+# four pairs already checks that each output gets its cost.
 PLANTED_IN = [("tanh", "softmax"), ("sigmoid", "linear")]
 BUG_TRIALS = 3  # locate_gradient_bug's check: networks with a bug planted in the backward pass (then 4 scaled ones)
 
