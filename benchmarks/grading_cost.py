@@ -102,9 +102,8 @@ def build_course(target, sources, config=None):
     course = new_course_dir(REPO, target)
     if config is not None:
         (course / "nbgrader_config.py").write_text(config)
-    for name in sources:  # the other assignments stay as in the repository: `bring` takes earlier ones from there
+    for name, nb in sources.items():  # the other assignments stay as in the repository: `bring` takes from there
         shutil.rmtree(course / "source" / name, ignore_errors=True)
-    for name, nb in sources.items():
         (course / "source" / name).mkdir(parents=True)
         nbformat.write(nb, course / "source" / name / f"{name}.ipynb")
     generate_all(course)
